@@ -1,0 +1,47 @@
+// Builds the gateway application from a typed config and an open database. `server.ts` listens and
+// shuts down; tests build the app with their own config and database and use inject or listen.
+// Plugins are registered in a fixed order: infrastructure first, then the feature areas.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authentication } from './auth/authenticate.js';
+import { devIssuerRoutes } from './auth/dev-issuer-routes.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { database } from './db/plugin.js';
+import { installErrorHandler } from './error-handler.js';
+import { healthRoutes } from './health.js';
+import { createKeyStore, type KeyStore } from './keys/key-store.js';
+import { loggerOptions } from './logs/logger.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Readonly<Config>;
+    keys: KeyStore;
+  }
+}
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Database;
+}
+
+export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    // Requests in flight finish on close; idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    genReqId: () => crypto.randomUUID(),
+  });
+  const keys = createKeyStore(db.prisma);
+  app.decorate('config', config);
+  app.decorate('keys', keys);
+  installErrorHandler(app);
+
+  await app.register(database, { db });
+  await app.register(authentication, { config, keys });
+  await app.register(healthRoutes);
+  if (config.DEV_ISSUER) await app.register(devIssuerRoutes);
+  return app;
+}

@@ -1,0 +1,80 @@
+// Authentication: every caller sends a bearer JWT from a trusted issuer. @fastify/jwt verifies
+// signature, audience, issuer and expiry; keys come from the issuer's JWKS (get-jwks, cached) or,
+// for the development issuer, from our own key store. The claims become a typed `Caller`.
+import { KeyObject } from 'node:crypto';
+import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import buildGetJwks from 'get-jwks';
+import type { Config } from '../config.js';
+import { unauthenticated } from '../errors.js';
+import type { KeyStore } from '../keys/key-store.js';
+import { callerFromClaims, type Caller } from './caller.js';
+import { ACCESS_TOKEN_AUDIENCE, devIssuerUrl } from './dev-issuer.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Verifies the request's bearer token; resolves to the caller or throws UNAUTHENTICATED. */
+    authenticate(request: FastifyRequest): Promise<Caller>;
+  }
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] as const;
+
+export interface AuthOptions {
+  config: Config;
+  keys: KeyStore;
+}
+
+async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
+  const devIssuer = config.DEV_ISSUER ? devIssuerUrl(config.publicUrl) : undefined;
+  const oidc = config.OIDC_JWKS_URL ? new URL(config.OIDC_JWKS_URL) : undefined;
+  const getJwks = oidc
+    ? buildGetJwks({ issuersWhitelist: [oidc.origin], jwksPath: oidc.pathname, ttl: 10 * 60_000, max: 20 })
+    : undefined;
+  const issuers = [devIssuer, config.OIDC_ISSUER].filter((x): x is string => Boolean(x));
+  const audiences = [...new Set([config.OIDC_AUDIENCE, ACCESS_TOKEN_AUDIENCE])];
+
+  await app.register(fastifyJwt, {
+    decode: { complete: true },
+    verify: { algorithms: [...ALGORITHMS], allowedIss: issuers, allowedAud: audiences, requiredClaims: ['exp', 'sub'] },
+    secret: async (_request: FastifyRequest, decoded: TokenOrHeader): Promise<string> => {
+      const token = decoded as { header: { kid?: string; alg: string }; payload: { iss?: string } };
+      const { kid, alg } = token.header;
+      const iss = token.payload?.iss;
+      if (!kid) throw unauthenticated('token has no kid');
+      if (iss && iss === devIssuer) {
+        const key = await keys.publicKey('dev-issuer', kid);
+        if (!key) throw unauthenticated('unknown signing key');
+        return KeyObject.from(key).export({ type: 'spki', format: 'pem' }) as string;
+      }
+      if (getJwks && iss === config.OIDC_ISSUER) {
+        return getJwks.getPublicKey({ kid, alg, domain: oidc!.origin });
+      }
+      throw unauthenticated('token from an issuer this gateway does not trust');
+    },
+  });
+
+  app.decorate('authenticate', async (request: FastifyRequest): Promise<Caller> => {
+    if (request.caller) return request.caller;
+    if (issuers.length === 0) throw unauthenticated('no trusted issuer configured (set OIDC_ISSUER or DEV_ISSUER)');
+    const header = request.headers.authorization;
+    if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthenticated();
+    let claims: unknown;
+    try {
+      claims = await request.jwtVerify();
+    } catch {
+      // The library's message may quote the token or its claims; give one stable answer.
+      throw unauthenticated('the bearer token is not valid');
+    }
+    const caller = callerFromClaims(claims);
+    if (!caller) throw unauthenticated('the bearer token lacks the role, oin or bsn claims Ketenpoort needs');
+    request.caller = caller;
+    return caller;
+  });
+}
+
+export const authentication = fp(authPlugin, { name: 'ketenpoort-auth', dependencies: [] });

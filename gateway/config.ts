@@ -1,0 +1,112 @@
+// The only file that reads process.env. Every setting is validated once at start and frozen;
+// a bad value stops the start with one line naming the variable and what it expects.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+const wholeNumber = (min: number, max: number, what = 'a whole number') =>
+  z.coerce
+    .number({ error: `${what} from ${min} to ${max}` })
+    .int(`${what} from ${min} to ${max}`)
+    .min(min, `${what} from ${min} to ${max}`)
+    .max(max, `${what} from ${min} to ${max}`);
+const port = wholeNumber(0, 65535, 'a port number');
+const url = z.url('an absolute URL such as http://127.0.0.1:4101');
+const ms = wholeNumber(1, 600_000, 'milliseconds');
+
+/** Each entry: environment variable → parser and default. The README table mirrors this list. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case PostgreSQL schema name').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DEV_ISSUER: onOff.default(false),
+  OIDC_ISSUER: url.optional(),
+  OIDC_JWKS_URL: url.optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('ketenpoort'),
+  LOG_SUBJECT_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  SHUTDOWN_GRACE_MS: ms.default(10_000),
+  PARTNER_TIMEOUT_MS: ms.default(1500),
+  CONSENT_CACHE_TTL_MS: wholeNumber(0, 60_000, 'milliseconds').default(5000),
+  UWV_ADAPTER_URL: url.optional(),
+  CWI_ADAPTER_URL: url.optional(),
+  GEMEENTE_ADAPTER_URL: url.optional(),
+  UWV_SOURCE_URL: url.optional(),
+  CWI_SOURCE_URL: url.optional(),
+  GEMEENTE_SOURCE_URL: url.optional(),
+  ADAPTER_PORT: port.default(0),
+  SANDBOX_PORT: port.default(0),
+  GATEWAY_JWKS_URL: url.optional(),
+  SANDBOX_LATENCY_MS: wholeNumber(0, 60_000, 'milliseconds').default(0),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+  readonly production: boolean;
+  /** Base URL of this gateway as callers see it; issuer of consent tokens and of the dev issuer. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  /** Key for encrypting and hashing data-subject identifiers in the processing log. */
+  readonly logSubjectKey: Buffer;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string) {
+    super(`${variable}: ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Only for development and tests: a published constant is no secret. Production must set its own.
+const DEVELOPMENT_SUBJECT_KEY = 'a2V0ZW5wb29ydC1kZXZlbG9wbWVudC1vbmx5LWtleSE=';
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    throw new ConfigError(variable, `invalid value ${JSON.stringify(input[variable])}, expected ${describe(issue)}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && e.DEV_ISSUER) {
+    throw new ConfigError('DEV_ISSUER', 'cannot be on when NODE_ENV=production (demo people must never log in there)');
+  }
+  if (production && !e.LOG_SUBJECT_KEY) {
+    throw new ConfigError('LOG_SUBJECT_KEY', 'is required when NODE_ENV=production');
+  }
+  if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_JWKS_URL)) {
+    throw new ConfigError(e.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'OIDC_ISSUER and OIDC_JWKS_URL go together');
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  return Object.freeze({
+    ...e,
+    production,
+    publicUrl,
+    dataDir: resolve(e.DATA_DIR),
+    logSubjectKey: Buffer.from(e.LOG_SUBJECT_KEY ?? DEVELOPMENT_SUBJECT_KEY, 'base64'),
+  });
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  return issue.message;
+}

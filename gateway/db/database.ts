@@ -1,0 +1,136 @@
+// One factory for the chain's database: a PostgreSQL server when a URL is given, otherwise PGlite
+// (PostgreSQL in WASM, in-process) in a local folder. Both speak to the same Prisma client and the
+// same migrations, and both offer LISTEN/NOTIFY for cross-instance signals such as revocation.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client.js';
+import { lockDataDir } from './pglite-lock.js';
+
+export type Db = PrismaClient;
+export type Notification = (payload: string) => void;
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly prisma: PrismaClient;
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs `fn` while holding a database-wide advisory lock (serialises migrations across instances). */
+  withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  listen(channel: string, onMessage: Notification): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, PGlite is used. */
+  url?: string;
+  /** PostgreSQL schema to use (tests give each app its own); default `public`. */
+  schema?: string;
+  /** PGlite data folder; `memory://` keeps nothing. */
+  dataDir: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.schema) : openPglite(options.dataDir);
+}
+
+function withSearchPath(url: string, schema: string | undefined): string {
+  if (!schema) return url;
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+  const connectionString = withSearchPath(url, schema);
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // A pool error (server restart) must not crash the process; queries will report it.
+  pool.on('error', () => {});
+  const adapterFactory = new PrismaPg(pool, schema ? { schema } : undefined);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<Notification>>();
+
+  async function listenerClient(): Promise<pg.Client> {
+    if (listener) return listener;
+    const client = new pg.Client({ connectionString });
+    client.on('error', () => {});
+    client.on('notification', (msg) => {
+      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+    });
+    await client.connect();
+    listener = client;
+    return client;
+  }
+
+  return {
+    kind: 'postgres',
+    prisma,
+    adapterFactory,
+    async withLock(key, fn) {
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+        await client.end().catch(() => {});
+      }
+    },
+    async listen(channel, onMessage) {
+      const client = await listenerClient();
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(onMessage);
+      return async () => {
+        set.delete(onMessage);
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await listener?.end().catch(() => {});
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let unlock = async () => {};
+  if (!dataDir.startsWith('memory://')) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  }
+  const client = await PGlite.create(dataDir).catch(async (err) => {
+    await unlock();
+    throw err;
+  });
+  const adapterFactory = new PrismaPGlite(client);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    kind: 'pglite',
+    prisma,
+    adapterFactory,
+    // PGlite is one process with one connection: nothing to race against.
+    withLock: (_key, fn) => fn(),
+    listen: (channel, onMessage) => client.listen(channel, onMessage),
+    async notify(channel, payload) {
+      await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await client.close().catch(() => {});
+      await unlock();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../gateway/config.js';
+import { runKetenpoort } from '../support/child.js';
+
+describe('configuration', () => {
+  it('stops the start with one line naming the bad variable', async () => {
+    const child = runKetenpoort(['serve'], { PORT: 'four-thousand', DATA_DIR: '/tmp/kp-never-used' });
+    expect(await child.exited).toBe(78);
+    const lines = child.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('PORT');
+    expect(lines[0]).toContain('a port number from 0 to 65535');
+  });
+
+  it.each([
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ DEV_ISSUER: 'yes please' }, 'DEV_ISSUER'],
+    [{ OIDC_ISSUER: 'https://login.example.nl' }, 'OIDC_JWKS_URL'],
+    [{ PARTNER_TIMEOUT_MS: '0' }, 'PARTNER_TIMEOUT_MS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('cannot switch the development issuer on in production', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DEV_ISSUER: 'on', LOG_SUBJECT_KEY: 'a'.repeat(43) + '=' }),
+    ).toThrow(/^DEV_ISSUER: cannot be on when NODE_ENV=production/);
+  });
+
+  it('has working defaults and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(4000);
+    expect(config.DEV_ISSUER).toBe(false);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+});

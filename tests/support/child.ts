@@ -1,0 +1,57 @@
+// Runs `ketenpoort` as a child process, as an operator would, and reads its JSON log lines.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/ketenpoort.js', import.meta.url));
+
+export interface Child {
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** Resolves with the first JSON log line matching `predicate`. */
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+export function runKetenpoort(args: string[], env: Record<string, string | undefined>): Child {
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const waiters: Array<{ p: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const line of d.toString().split('\n')) {
+      if (!line.startsWith('{')) continue;
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      for (const w of [...waiters]) {
+        if (w.p(parsed)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(parsed);
+        }
+      }
+    }
+  });
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return {
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForLog(predicate, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching log line in ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
+        exited.then((code) => reject(new Error(`exited with ${code} before the log line:\n${out}\n${err}`)));
+        waiters.push({ p: predicate, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+      });
+    },
+  };
+}
