@@ -10,7 +10,7 @@ import { database } from './db/plugin.js';
 import { installErrorHandler } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
-import { loggerOptions } from './logs/logger.js';
+import { loggerOptions } from '../lib/logger.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

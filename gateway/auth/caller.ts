@@ -1,7 +1,7 @@
 // Who is calling: the identity the gateway works with after it has verified a bearer token.
 // Roles are fixed by the design: client, klantmanager, rib, auditor. Organisations by OIN.
 import { z } from 'zod';
-import { isValidBsn } from '../bsn.js';
+import { isValidBsn } from '../../lib/bsn.js';
 
 export const ROLES = ['client', 'klantmanager', 'rib', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];

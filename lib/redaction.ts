@@ -2,7 +2,7 @@
 // will eventually be bypassed by someone logging an error message or a URL:
 // 1. known fields are removed by path (pino's redact);
 // 2. every string value in every line is scrubbed for BSN-shaped numbers and JWT-shaped tokens.
-import { isValidBsn } from '../bsn.js';
+import { isValidBsn } from './bsn.js';
 
 export const redactPaths = [
   'req.headers.authorization',
