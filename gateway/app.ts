@@ -11,11 +11,13 @@ import { installErrorHandler } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
 import { loggerOptions } from '../lib/logger.js';
+import { createChainServices, type ChainServices } from './services.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
     keys: KeyStore;
+    services: ChainServices;
   }
 }
 
@@ -35,8 +37,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     genReqId: () => crypto.randomUUID(),
   });
   const keys = createKeyStore(db.prisma);
+  const services = createChainServices(config, db, keys);
   app.decorate('config', config);
   app.decorate('keys', keys);
+  app.decorate('services', services);
   installErrorHandler(app);
 
   await app.register(database, { db });

@@ -1,0 +1,25 @@
+// The chain's own services, made once per gateway instance and shared by the REST routes, the
+// keten subgraph's resolvers and the access policy. Each is a factory taking its dependencies,
+// so tests can build exactly what they need.
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { KeyStore } from './keys/key-store.js';
+import { createDecisionLog, type DecisionLog } from './logs/decision-log.js';
+import { createProcessingLog, type ProcessingLog } from './logs/processing-log.js';
+import { createSubjectCrypto } from './logs/subject-id.js';
+import type { PrismaClient } from './db/generated/client.js';
+
+export interface ChainServices {
+  config: Readonly<Config>;
+  db: Database;
+  prisma: PrismaClient;
+  keys: KeyStore;
+  decisionLog: DecisionLog;
+  processingLog: ProcessingLog;
+}
+
+export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
+  const decisionLog = createDecisionLog(db.prisma);
+  const processingLog = createProcessingLog(db.prisma, createSubjectCrypto(config.logSubjectKey));
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog };
+}
