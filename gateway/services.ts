@@ -16,10 +16,13 @@ export interface ChainServices {
   keys: KeyStore;
   decisionLog: DecisionLog;
   processingLog: ProcessingLog;
+  /** Keyed hash of a BSN: names a data subject in logs and decisions without the BSN itself. */
+  subjectKey(bsn: string): string;
 }
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
+  const subjects = createSubjectCrypto(config.logSubjectKey);
   const decisionLog = createDecisionLog(db.prisma);
-  const processingLog = createProcessingLog(db.prisma, createSubjectCrypto(config.logSubjectKey));
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog };
+  const processingLog = createProcessingLog(db.prisma, subjects);
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key };
 }
