@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { database } from './db/plugin.js';
 import { installErrorHandler } from './error-handler.js';
+import { graphPlugin, type SubgraphService } from './graph/plugin.js';
 import { healthRoutes } from './health.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
 import { loggerOptions } from '../lib/logger.js';
@@ -24,9 +25,13 @@ declare module 'fastify' {
 export interface AppDeps {
   config: Readonly<Config>;
   db: Database;
+  /** Made by the caller when it also runs subgraphs that need them; made here otherwise. */
+  services?: ChainServices;
+  /** The subgraphs to compose into /graphql; without them the app serves no graph. */
+  subgraphs?: SubgraphService[];
 }
 
-export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, services: given, subgraphs }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL),
     // Requests in flight finish on close; idle keep-alive sockets are closed at once.
@@ -36,8 +41,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     trustProxy: false,
     genReqId: () => crypto.randomUUID(),
   });
-  const keys = createKeyStore(db.prisma);
-  const services = createChainServices(config, db, keys);
+  const services = given ?? createChainServices(config, db, createKeyStore(db.prisma));
+  const keys = services.keys;
   app.decorate('config', config);
   app.decorate('keys', keys);
   app.decorate('services', services);
@@ -47,5 +52,6 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(authentication, { config, keys });
   await app.register(healthRoutes);
   if (config.DEV_ISSUER) await app.register(devIssuerRoutes);
+  if (subgraphs?.length) await app.register(graphPlugin, { services: subgraphs });
   return app;
 }

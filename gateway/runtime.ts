@@ -7,6 +7,10 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { applyMigrations } from './db/migrations.js';
 import { seedDemoData } from './demo/seed.js';
+import { createKetenSubgraph } from './graph/keten-subgraph.js';
+import type { SubgraphService } from './graph/plugin.js';
+import { createKeyStore } from './keys/key-store.js';
+import { createChainServices } from './services.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -28,10 +32,21 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const ownsDb = !options.db;
   const db = options.db ?? (await openConfiguredDatabase(config));
+  // Closed in reverse order after the gateway itself: subgraphs, then partners, then the database.
+  const closers: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) await c().catch(() => {});
+    if (ownsDb) await db.close();
+  };
   try {
     const applied = await applyMigrations(db);
     if (options.demo) await seedDemoData(db.prisma);
-    const app = await buildApp({ config, db });
+    const services = createChainServices(config, db, createKeyStore(db.prisma));
+    const keten = await createKetenSubgraph(services);
+    const ketenUrl = await keten.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => keten.close());
+    const subgraphs: SubgraphService[] = [{ name: 'keten', url: `${ketenUrl}/graphql`, mandatory: true }];
+    const app = await buildApp({ config, db, services, subgraphs });
     if (applied.length) app.log.info({ applied }, 'migrations applied');
     const url = await app.listen({ port: config.PORT, host: config.HOST });
     let closing: Promise<void> | undefined;
@@ -42,13 +57,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       close() {
         closing ??= (async () => {
           await app.close();
-          if (ownsDb) await db.close();
+          await closeAll();
         })();
         return closing;
       },
     };
   } catch (err) {
-    if (ownsDb) await db.close();
+    await closeAll();
     throw err;
   }
 }

@@ -1,0 +1,75 @@
+// Every GraphQL error leaves with `extensions.code` from the one catalogue in gateway/errors.ts.
+// Our own KetenErrors keep their code and message; a partner's error keeps the code and partner
+// name its adapter gave; anything unexpected becomes INTERNAL with no detail (it is logged instead).
+import type { FastifyInstance } from 'fastify';
+import type { GraphQLError } from 'graphql';
+import type { ExecutionResult } from '../../lib/graphql.js';
+import { KetenError } from '../errors.js';
+
+interface Execution extends ExecutionResult {
+  statusCode?: number;
+  errors?: readonly GraphQLError[];
+}
+
+type Ctx = { reply?: { log: FastifyInstance['log'] }; app: FastifyInstance };
+
+const FEDERATED = 'MER_ERR_GQL_GATEWAY';
+
+interface JsonError {
+  message: string;
+  path?: readonly (string | number)[];
+  locations?: readonly { line: number; column: number }[];
+  extensions?: Record<string, unknown>;
+}
+
+function looksLikeNetworkFailure(message: string): boolean {
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket|other side closed|fetch failed|Timeout|UND_ERR/i.test(message);
+}
+
+function fromRemote(err: JsonError): JsonError {
+  const code = err.extensions?.code;
+  if (typeof code === 'string' && code.length > 0) return err;
+  if (looksLikeNetworkFailure(err.message)) {
+    return { ...err, message: 'a partner did not answer', extensions: { code: 'PARTNER_UNAVAILABLE' } };
+  }
+  return { ...err, message: 'internal error', extensions: { code: 'INTERNAL' } };
+}
+
+function normalise(error: GraphQLError, log: FastifyInstance['log']): JsonError[] {
+  const original = error.originalError as (Error & { extensions?: { errors?: JsonError[] }; errors?: GraphQLError[] }) | undefined;
+  // Errors relayed from a subgraph by the mercurius gateway.
+  if (original?.message?.startsWith(FEDERATED) || error.message.startsWith(FEDERATED)) {
+    const inner = (original?.extensions?.errors ?? (error.extensions?.errors as JsonError[] | undefined) ?? []) as JsonError[];
+    return inner.map((e) => (e instanceof Error ? fromRemote({ message: e.message, extensions: (e as GraphQLError).extensions }) : fromRemote(e)));
+  }
+  // Request validation (mercurius wraps graphql's validation errors).
+  if (original?.errors) {
+    return original.errors.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: 'BAD_USER_INPUT' } }));
+  }
+  const base = { path: error.path, locations: error.locations };
+  if (original instanceof KetenError) {
+    return [{ ...base, message: original.message, extensions: { code: original.code, ...original.details } }];
+  }
+  const code = error.extensions?.code;
+  if (typeof code === 'string') return [{ ...base, message: error.message, extensions: { ...error.extensions } }];
+  if (!original) {
+    // graphql-js's own errors without an original: syntax and validation.
+    return [{ ...base, message: error.message, extensions: { code: 'BAD_USER_INPUT' } }];
+  }
+  log.error({ err: original }, 'unexpected error in a resolver');
+  return [{ ...base, message: 'internal error', extensions: { code: 'INTERNAL' } }];
+}
+
+function format(execution: Execution, ctx: Ctx) {
+  const log = ctx.reply ? ctx.reply.log : ctx.app.log;
+  const errors = (execution.errors ?? []).flatMap((e) => normalise(e, log));
+  let statusCode = 200;
+  if (!execution.data && errors.length > 0) {
+    const first = (execution.errors?.[0]?.originalError as { statusCode?: number } | undefined)?.statusCode;
+    statusCode = execution.statusCode ?? (errors.length === 1 && typeof first === 'number' ? first : 200);
+  }
+  return { statusCode, response: { data: execution.data ?? null, errors } };
+}
+
+export const formatSubgraphError = format as never;
+export const formatGatewayError = format as never;

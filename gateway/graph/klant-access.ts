@@ -1,0 +1,94 @@
+// May this caller see this client? A klantmanager only when the client is on the caseload of the
+// klantmanager's organisation — the gemeente is the source of truth for caseloads, so we ask its
+// adapter, and keep the answer briefly. A client only themselves. Everyone else: no.
+// The refusal is the same whether or not the BSN exists, so it cannot be used to probe BSNs.
+import type { Caller } from '../auth/caller.js';
+import { KetenError, forbidden } from '../errors.js';
+import { traceparentOf, type TraceContext } from '../logs/trace.js';
+import type { ChainServices } from '../services.js';
+import { signInternalToken } from './internal-token.js';
+import { ACTIVITIES } from '../logs/processing-log.js';
+
+export const KLANT_POLICY = { id: 'ketenpoort:klantbeeld-op-caseload', version: '1' } as const;
+const MEMBERSHIP_TTL_MS = 30_000;
+const MAX_CACHED = 10_000;
+
+export interface KlantAccess {
+  check(trace: TraceContext, caller: Caller, bsn: string): Promise<void>;
+}
+
+export function createKlantAccess(services: ChainServices, gemeenteUrl: () => string | undefined): KlantAccess {
+  const cache = new Map<string, { member: boolean; until: number }>();
+
+  async function isOnCaseload(trace: TraceContext, caller: Extract<Caller, { oin: string }>, bsn: string): Promise<boolean> {
+    const key = `${caller.oin}:${bsn}`;
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.member;
+    const url = gemeenteUrl();
+    if (!url) throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente cannot be asked about the caseload', { partner: 'gemeente' });
+    const token = await signInternalToken(services.keys, {
+      issuer: services.config.publicUrl,
+      subgraph: 'gemeente',
+      caller,
+      purpose: ACTIVITIES.klantbeeld,
+      traceparent: traceparentOf(trace),
+    });
+    let body: { data?: { caseloadLidmaatschap: unknown } | null; errors?: unknown[] };
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: traceparentOf(trace) },
+        body: JSON.stringify({ query: 'query($bsn: ID!) { caseloadLidmaatschap(bsn: $bsn) { gemeenteOin } }', variables: { bsn } }),
+        signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS),
+      });
+      body = (await res.json()) as typeof body;
+    } catch {
+      throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente did not answer about the caseload', { partner: 'gemeente' });
+    }
+    if (!body.data || body.errors?.length) {
+      throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente could not answer about the caseload', { partner: 'gemeente' });
+    }
+    const member = body.data.caseloadLidmaatschap != null;
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(key, { member, until: Date.now() + MEMBERSHIP_TTL_MS });
+    return member;
+  }
+
+  return {
+    async check(trace, caller, bsn) {
+      let reason: string;
+      let permit = false;
+      try {
+        if (caller.role === 'client') {
+          permit = caller.bsn === bsn;
+          reason = permit ? 'own-data' : 'not-own-data';
+        } else if (caller.role === 'klantmanager') {
+          permit = await isOnCaseload(trace, caller, bsn);
+          reason = permit ? 'on-caseload' : 'not-on-caseload';
+        } else {
+          reason = 'role-not-allowed';
+        }
+      } catch (err) {
+        // A decision we cannot make is a denial.
+        reason = err instanceof KetenError ? err.code.toLowerCase() : 'error';
+        await record(trace, caller, bsn, false, reason);
+        throw err;
+      }
+      await record(trace, caller, bsn, permit, reason);
+      if (!permit) throw forbidden('you may not see this client');
+    },
+  };
+
+  function record(trace: TraceContext, caller: Caller, bsn: string, permit: boolean, reason: string) {
+    return services.decisionLog.record(trace, {
+      decision: permit ? 'permit' : 'deny',
+      reason,
+      action: 'klantbeeld:lezen',
+      resource: `klant:${services.subjectKey(bsn)}`,
+      policyId: KLANT_POLICY.id,
+      policyVersion: KLANT_POLICY.version,
+      caller,
+      information: { role: caller.role, organisation: caller.role === 'client' ? null : caller.oin, caseloadSource: 'gemeente' },
+    });
+  }
+}

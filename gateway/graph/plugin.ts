@@ -1,0 +1,141 @@
+// The one graph: a mercurius gateway composing the partner adapters and the gateway's own "keten"
+// subgraph. Per request, in this order: authenticate the bearer token; decide every root field
+// (policy.ts, default deny); sign a short-lived internal token per subgraph call; after execution,
+// write the processing log before the answer leaves (fail closed).
+import mercuriusGateway from '@mercuriusjs/gateway';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DocumentNode, GraphQLSchema } from '../../lib/graphql.js';
+import type { Caller } from '../auth/caller.js';
+import { KetenError } from '../errors.js';
+import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
+import { traceFromHeader, traceparentOf, type TraceContext } from '../logs/trace.js';
+import { formatGatewayError } from './error-format.js';
+import { loadFieldOwners } from './field-owners.js';
+import { SCHEMA_PURPOSE, signInternalToken } from './internal-token.js';
+import { createKlantAccess } from './klant-access.js';
+import { validationRules } from './limits.js';
+import { decideRootFields } from './policy.js';
+import { collectSubjects, instrumentKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
+import { rootFields } from './root-fields.js';
+
+export interface SubgraphService {
+  name: string;
+  url: string;
+  /** Must the gateway have it to start? The gateway's own subgraph: yes; partners: no. */
+  mandatory?: boolean;
+}
+
+export interface GraphOptions {
+  services: SubgraphService[];
+}
+
+interface GraphContext {
+  caller: Caller;
+  trace: TraceContext;
+  consentToken?: string;
+  activity?: Activity;
+  audit?: ReadAudit;
+  startTime: Date;
+  tokens: Map<string, Promise<string>>;
+}
+
+export async function graphPlugin(app: FastifyInstance, { services: subgraphs }: GraphOptions) {
+  const services = app.services;
+  const owners = loadFieldOwners();
+  const gemeente = subgraphs.find((s) => s.name === 'gemeente');
+  const klantAccess = createKlantAccess(services, () => gemeente?.url);
+  const issuer = services.config.publicUrl;
+  const timeout = services.config.PARTNER_TIMEOUT_MS;
+
+  const internalToken = (ctx: GraphContext, subgraph: string) => {
+    let t = ctx.tokens.get(subgraph);
+    if (!t) {
+      t = signInternalToken(services.keys, {
+        issuer,
+        subgraph,
+        caller: ctx.caller,
+        purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'],
+        traceparent: traceparentOf(ctx.trace),
+      });
+      ctx.tokens.set(subgraph, t);
+    }
+    return t;
+  };
+
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    await app.authenticate(request);
+  });
+
+  await app.register(mercuriusGateway as never, {
+    graphiql: false,
+    jit: 1,
+    path: '/graphql',
+    validationRules: validationRules(services.config.production),
+    errorFormatter: formatGatewayError,
+    context: (request: FastifyRequest) => {
+      const consentToken = request.headers['consent-token'];
+      return {
+        caller: request.caller!,
+        trace: traceFromHeader(request.headers.traceparent),
+        consentToken: typeof consentToken === 'string' ? consentToken : undefined,
+        startTime: new Date(),
+        tokens: new Map(),
+      } satisfies GraphContext;
+    },
+    gateway: {
+      services: subgraphs.map((s) => ({
+        name: s.name,
+        url: s.url,
+        mandatory: s.mandatory ?? false,
+        // A partner that does not answer in time is reported, not waited for.
+        bodyTimeout: timeout,
+        headersTimeout: timeout,
+        initHeaders: async () => ({
+          authorization: `Bearer ${await signInternalToken(services.keys, {
+            issuer, subgraph: s.name, caller: undefined, purpose: SCHEMA_PURPOSE, traceparent: traceparentOf(traceFromHeader(undefined)),
+          })}`,
+        }),
+        rewriteHeaders: async (_headers: unknown, context: GraphContext | undefined) => {
+          // The schema fetch at start has no request context; initHeaders signs that call.
+          if (!context?.caller) return {};
+          const headers: Record<string, string> = {
+            authorization: `Bearer ${await internalToken(context, s.name)}`,
+            traceparent: traceparentOf(context.trace),
+          };
+          // Only the gateway's own subgraph, where the consent check runs, sees a consent token.
+          if (s.name === 'keten' && context.consentToken) headers['x-consent-token'] = context.consentToken;
+          return headers;
+        },
+      })),
+      retryServicesCount: 5,
+      retryServicesInterval: 1000,
+    },
+  } as never);
+
+  app.graphql.addHook('preExecution', async (schema: GraphQLSchema, document: DocumentNode, context: unknown, variables: unknown) => {
+    const ctx = context as GraphContext;
+    const op = rootFields(schema, document, variables as Record<string, unknown>, (context as { operationName?: string }).operationName);
+    if (!op) throw new KetenError('BAD_USER_INPUT', 'name the operation to run');
+    const decision = await decideRootFields(services, klantAccess, ctx.trace, ctx.caller, op.fields, owners.ketenRootFields);
+    ctx.activity = decision.activity;
+    const { document: instrumented, audit } = instrumentKlantReads(schema, document);
+    ctx.audit = audit;
+    return audit.instrumented ? { document: instrumented } : undefined;
+  });
+
+  app.graphql.addHook('onResolution', async (execution, context) => {
+    const ctx = context as unknown as GraphContext;
+    if (!ctx.audit?.instrumented || !execution.data) return;
+    const subjects = collectSubjects(execution.data);
+    const failedPartners = new Set<string>();
+    for (const e of execution.errors ?? []) {
+      const partner = (e.extensions as { partner?: unknown } | undefined)?.partner;
+      if (typeof partner === 'string') failedPartners.add(partner);
+    }
+    // Written before the answer leaves; if this throws, the caller gets an error, not the data.
+    await services.processingLog.record(
+      ctx.trace,
+      processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),
+    );
+  });
+}
