@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { authentication } from './auth/authenticate.js';
 import { devIssuerRoutes } from './auth/dev-issuer-routes.js';
 import type { Config } from './config.js';
+import { consentRoutes } from './consent/routes.js';
 import type { Database } from './db/database.js';
 import { database } from './db/plugin.js';
 import { installErrorHandler } from './error-handler.js';
@@ -52,6 +53,7 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   await app.register(authentication, { config, keys });
   await app.register(healthRoutes);
   if (config.DEV_ISSUER) await app.register(devIssuerRoutes);
+  await app.register(consentRoutes);
   if (subgraphs?.length) await app.register(graphPlugin, { services: subgraphs });
   return app;
 }

@@ -8,6 +8,7 @@ import { createDecisionLog, type DecisionLog } from './logs/decision-log.js';
 import { createProcessingLog, type ProcessingLog } from './logs/processing-log.js';
 import { createSubjectCrypto } from './logs/subject-id.js';
 import type { PrismaClient } from './db/generated/client.js';
+import { createConsentService, type ConsentService } from './consent/service.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -18,11 +19,14 @@ export interface ChainServices {
   processingLog: ProcessingLog;
   /** Keyed hash of a BSN: names a data subject in logs and decisions without the BSN itself. */
   subjectKey(bsn: string): string;
+  /** Client consent: lifecycle, consent tokens, the ledger behind gateway/consent/enforce.ts. */
+  consent: ConsentService;
 }
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
   const subjects = createSubjectCrypto(config.logSubjectKey);
   const decisionLog = createDecisionLog(db.prisma);
   const processingLog = createProcessingLog(db.prisma, subjects);
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key };
+  const consent = createConsentService({ config, db, keys, processingLog });
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent };
 }

@@ -1,0 +1,162 @@
+// The consent ledger's state changes: create a consent (from an approved request or a direct grant),
+// end one (revoked by the client, given up by the RIB, trajectory ended, lapsed), and read the live
+// state for enforcement. Each change bumps `version`, appends a ConsentEvent in the same transaction,
+// and, for an end, reaches every instance's cache before the call returns (see cache.ts).
+import type { Caller } from '../auth/caller.js';
+import type { Config } from '../config.js';
+import type { Database, Db } from '../db/database.js';
+import type { Consent } from '../db/generated/client.js';
+import { badInput, KetenError, notFound } from '../errors.js';
+import type { ProcessingLog } from '../logs/processing-log.js';
+import type { TraceContext } from '../logs/trace.js';
+import { createConsentCache, type ConsentCache } from './cache.js';
+import { actorOf, logConsentProcessing, recordEvent, SYSTEM_ACTOR, type Actor, type EventType } from './events.js';
+import { readLedger, type LedgerState } from './ledger.js';
+import { CONSENT_PURPOSE, toAuthorizationDetails, type ConsentScope } from './scopes.js';
+
+export interface ConsentDeps {
+  config: Readonly<Config>;
+  db: Database;
+  processingLog: ProcessingLog;
+}
+
+export interface NewConsent {
+  trajectId: string;
+  granteeOin: string;
+  scopes: ConsentScope[];
+  validUntil: Date;
+  requestId?: string;
+}
+
+type EndStatus = 'revoked' | 'expired' | 'ended';
+
+export function createConsentCore({ config, db, processingLog }: ConsentDeps) {
+  const prisma: Db = db.prisma;
+  const cache: ConsentCache = createConsentCache(db, config.CONSENT_CACHE_TTL_MS);
+
+  async function createConsent(trace: TraceContext, client: Extract<Caller, { role: 'client' }>, c: NewConsent): Promise<Consent> {
+    const now = new Date();
+    const consent = await prisma.$transaction(async (tx) => {
+      const traject = await tx.traject.findUnique({
+        where: { id: c.trajectId },
+        include: { blokken: { where: { ribOin: c.granteeOin, status: 'open' } } },
+      });
+      if (!traject || traject.subjectBsn !== client.bsn) throw notFound('trajectory');
+      if (traject.status !== 'active') throw badInput('trajectId', 'this trajectory has ended');
+      if (traject.blokken.length === 0) throw badInput('bureau', 'this trajectory is not assigned to that organisation');
+      const active = await tx.consent.count({
+        where: { trajectId: c.trajectId, granteeOin: c.granteeOin, status: 'active', validUntil: { gt: now } },
+      });
+      if (active > 0) throw new KetenError('CONFLICT', 'this organisation already has an active consent for this trajectory');
+      if (c.requestId) {
+        const n = await tx.consentRequest.updateMany({
+          where: { id: c.requestId, status: 'pending' },
+          data: { status: 'approved', decidedAt: now, decidedBy: client.subject },
+        });
+        if (n.count !== 1) throw new KetenError('CONFLICT', 'the request is no longer pending');
+        await recordEvent(tx, 'approved', actorOf(client), { requestId: c.requestId });
+      }
+      const created = await tx.consent.create({
+        data: {
+          requestId: c.requestId ?? null,
+          trajectId: c.trajectId,
+          granteeOin: c.granteeOin,
+          subjectBsn: client.bsn,
+          purpose: CONSENT_PURPOSE,
+          authorizationDetails: toAuthorizationDetails(c.scopes, c.trajectId) as object[],
+          validFrom: now,
+          validUntil: c.validUntil,
+          createdBy: client.subject,
+        },
+      });
+      await recordEvent(tx, 'granted', actorOf(client), { consentId: created.id, requestId: c.requestId }, {
+        scopes: c.scopes,
+        validUntil: c.validUntil.toISOString(),
+        version: created.version,
+      });
+      return created;
+    });
+    await logConsentProcessing(processingLog, trace, client, client.bsn, 'toestemming geven');
+    return consent;
+  }
+
+  /**
+   * Ends an active consent. Returns the row as it is afterwards; ending one that is no longer
+   * active changes nothing (a retried revoke is harmless). Resolves only when no instance can
+   * still accept it.
+   */
+  async function endConsent(id: string, to: EndStatus, event: EventType, actor: Actor, reason?: string): Promise<Consent> {
+    const changed = await prisma.$transaction(async (tx) => {
+      const n = await tx.consent.updateMany({
+        where: { id, status: 'active' },
+        data: {
+          status: to,
+          version: { increment: 1 },
+          ...(to === 'expired' ? {} : { revokedAt: new Date(), revokedBy: actor.actor, revokedReason: reason ?? event }),
+        },
+      });
+      if (n.count === 0) return false;
+      const after = await tx.consent.findUniqueOrThrow({ where: { id } });
+      await recordEvent(tx, event, actor, { consentId: id }, { version: after.version, ...(reason ? { reason } : {}) });
+      return true;
+    });
+    // After the commit, never before: an instance woken early would re-read the old row.
+    if (changed && to !== 'expired') await cache.invalidate(id);
+    return prisma.consent.findUniqueOrThrow({ where: { id } });
+  }
+
+  /** Records what time and trajectories already decided: lapsed consents and requests. */
+  async function settleLapsed(where: { subjectBsn?: string; granteeOin?: string; trajectId?: string }) {
+    const now = new Date();
+    const lapsed = await prisma.consent.findMany({
+      where: {
+        ...where,
+        status: 'active',
+        OR: [{ validUntil: { lte: now } }, { traject: { status: 'ended' } }],
+      },
+      select: { id: true, validUntil: true },
+    });
+    for (const c of lapsed) {
+      if (c.validUntil <= now) await endConsent(c.id, 'expired', 'expired', SYSTEM_ACTOR);
+      else await endConsent(c.id, 'ended', 'ended', SYSTEM_ACTOR, 'traject beëindigd');
+    }
+    const stale = await prisma.consentRequest.findMany({
+      where: { ...where, status: 'pending', OR: [{ requestedUntil: { lte: now } }, { traject: { status: 'ended' } }] },
+      select: { id: true },
+    });
+    for (const r of stale) {
+      await prisma.$transaction(async (tx) => {
+        const n = await tx.consentRequest.updateMany({ where: { id: r.id, status: 'pending' }, data: { status: 'expired', decidedAt: now, decidedBy: SYSTEM_ACTOR.actor } });
+        if (n.count === 1) await recordEvent(tx, 'expired', SYSTEM_ACTOR, { requestId: r.id });
+      });
+    }
+  }
+
+  return {
+    prisma,
+    processingLog,
+    cache,
+    createConsent,
+    endConsent,
+    settleLapsed,
+    /** Live state for a decision; from the cache only when `cached` (reads), else the ledger row. */
+    async state(consentId: string, cached: boolean): Promise<{ state: LedgerState | undefined; source: 'cache' | 'ledger' }> {
+      if (cached) {
+        const hit = cache.get(consentId);
+        if (hit) return { state: hit, source: 'cache' };
+      }
+      const ticket = cache.ticket();
+      const state = await readLedger(prisma, consentId);
+      if (state) cache.put(state, ticket);
+      return { state, source: 'ledger' };
+    },
+    /** For whoever ends a trajectory: its consents end and its open requests lapse, at once. */
+    async endForTraject(trajectId: string, caller: Caller) {
+      const active = await prisma.consent.findMany({ where: { trajectId, status: 'active' }, select: { id: true } });
+      for (const c of active) await endConsent(c.id, 'ended', 'ended', actorOf(caller), 'traject beëindigd');
+      await settleLapsed({ trajectId });
+    },
+  };
+}
+
+export type ConsentCore = ReturnType<typeof createConsentCore>;

@@ -1,0 +1,156 @@
+// Enforcement in one place: every RIB operation passes `authorizeRibAction` and gets a RibPermit,
+// a value only this module can make. Storage functions for RIB writes take a RibPermit, so a write
+// that skipped the check does not compile. Default deny: every path that is not a clean permit
+// throws, and every call writes exactly one decision-log entry (Logius ADL), permit or deny.
+import type { Caller } from '../auth/caller.js';
+import { KetenError, type ErrorCode } from '../errors.js';
+import type { TraceContext } from '../logs/trace.js';
+import type { ChainServices } from '../services.js';
+import { ConsentTokenError, verifyConsentToken, type VerifiedConsentToken } from './consent-token.js';
+import type { LedgerState } from './ledger.js';
+import { isScope, SCOPES, type ConsentScope, type RibAction } from './scopes.js';
+
+export const CONSENT_POLICY = { id: 'ketenpoort:toestemming:rib-actie', version: '1' } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const MINT: unique symbol = Symbol('RibPermit');
+
+/** Proof that the consent check passed for one action on one trajectory, at one consent version. */
+export class RibPermit {
+  // A private field makes the class nominal: no object literal can pass for a RibPermit.
+  readonly #issued = true;
+  private constructor(
+    readonly consentId: string,
+    readonly consentVersion: number,
+    readonly trajectId: string,
+    readonly ribOin: string,
+    /** For the gateway's own use (processing log); never sent to a RIB, left out of JSON. */
+    readonly subjectBsn: string,
+    readonly action: RibAction,
+    readonly actions: readonly ConsentScope[],
+    readonly decidedAt: Date,
+  ) {}
+
+  static [MINT](s: LedgerState, action: RibAction, at: Date): RibPermit {
+    return new RibPermit(s.consentId, s.version, s.trajectId, s.granteeOin, s.subjectBsn, action, Object.freeze([...s.scopes]), at);
+  }
+
+  /** True only for permits this module made (guards against prototype tricks at run time). */
+  static isPermit(p: unknown): p is RibPermit {
+    return typeof p === 'object' && p !== null && #issued in p;
+  }
+
+  toJSON() {
+    const { consentId, consentVersion, trajectId, ribOin, action, actions, decidedAt } = this;
+    return { consentId, consentVersion, trajectId, ribOin, action, actions, decidedAt };
+  }
+}
+
+export interface RibActionRequest {
+  caller: Caller;
+  consentToken: string | undefined;
+  action: RibAction;
+  trajectId: string;
+}
+
+class Denial extends Error {
+  constructor(readonly code: ErrorCode, readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+/** Why the ledger says no, if it does: the order matters (revoked beats expired beats ended). */
+function ledgerDenial(s: LedgerState, now: Date): Denial | undefined {
+  if (s.status === 'revoked') return new Denial('CONSENT_REVOKED', 'consent-revoked', 'the client has revoked this consent');
+  if (s.status === 'expired' || s.validUntil.getTime() <= now.getTime()) {
+    return new Denial('CONSENT_EXPIRED', 'consent-expired', 'this consent has expired; ask the client again');
+  }
+  if (s.status === 'ended' || !s.trajectActive) return new Denial('CONSENT_REVOKED', 'traject-ended', 'the trajectory has ended');
+  if (!s.blokOpen) return new Denial('CONSENT_REVOKED', 'blok-closed', 'the trajectory is no longer assigned to your organisation');
+  if (s.validFrom.getTime() > now.getTime()) return new Denial('CONSENT_REQUIRED', 'consent-not-yet-valid', 'this consent is not valid yet');
+  return undefined;
+}
+
+export async function authorizeRibAction(services: ChainServices, trace: TraceContext, req: RibActionRequest): Promise<RibPermit> {
+  const now = new Date();
+  const information: Record<string, unknown> = { action: req.action, trajectId: req.trajectId, at: now.toISOString() };
+  let token: VerifiedConsentToken | undefined;
+  let state: LedgerState | undefined;
+
+  const record = (decision: 'permit' | 'deny', reason: string) =>
+    services.decisionLog.record(trace, {
+      decision,
+      reason,
+      action: String(req.action),
+      resource: `traject/${String(req.trajectId).slice(0, 64)}`,
+      policyId: CONSENT_POLICY.id,
+      policyVersion: CONSENT_POLICY.version,
+      caller: req.caller,
+      consentId: state?.consentId ?? token?.consentId,
+      consentVersion: state?.version,
+      information,
+    });
+
+  try {
+    if (req.caller.role !== 'rib') throw new Denial('FORBIDDEN', 'caller-not-rib', 'only a re-integratiebureau acts with a consent token');
+    const callerOin = req.caller.oin;
+    if (!isScope(req.action)) throw new Denial('FORBIDDEN', 'unknown-action', 'unknown action');
+    if (typeof req.trajectId !== 'string' || !UUID.test(req.trajectId)) {
+      throw new Denial('BAD_USER_INPUT', 'traject-id-invalid', 'trajectId: must be an id (uuid)');
+    }
+    if (!req.consentToken) throw new Denial('CONSENT_REQUIRED', 'token-missing', 'send the consent token in the Consent-Token header');
+
+    try {
+      token = await verifyConsentToken(services.keys, services.config.publicUrl, req.consentToken);
+    } catch (err) {
+      if (err instanceof ConsentTokenError && err.reason === 'token-expired') {
+        throw new Denial('CONSENT_EXPIRED', 'token-expired', 'the consent token has expired');
+      }
+      throw new Denial('FORBIDDEN', 'token-invalid', 'the consent token is not valid');
+    }
+    information.tokenKid = token.kid;
+    information.tokenJti = token.jti;
+    if (token.granteeOin !== callerOin) throw new Denial('FORBIDDEN', 'not-grantee', 'this consent was given to another organisation');
+    if (token.trajectId !== req.trajectId) throw new Denial('FORBIDDEN', 'traject-mismatch', 'this consent is for another trajectory');
+
+    // Writes always read the ledger row; reads may use the cache (why that is safe: cache.ts).
+    const cached = !SCOPES[req.action].write;
+    let source: string;
+    try {
+      const found = await services.consent.core.state(token.consentId, cached);
+      state = found.state;
+      source = found.source;
+    } catch {
+      throw new Denial('SERVICE_UNAVAILABLE', 'ledger-unavailable', 'consent cannot be checked right now; try again later');
+    }
+    information.source = source;
+    if (!state) throw new Denial('FORBIDDEN', 'consent-unknown', 'this consent does not exist');
+    Object.assign(information, {
+      status: state.status,
+      validUntil: state.validUntil.toISOString(),
+      trajectActive: state.trajectActive,
+      blokOpen: state.blokOpen,
+      grantedActions: state.scopes,
+    });
+    // The ledger, not the token, is the authority on who and what.
+    if (state.granteeOin !== callerOin || state.trajectId !== req.trajectId) {
+      throw new Denial('FORBIDDEN', 'ledger-mismatch', 'this consent does not cover this request');
+    }
+    const refused = ledgerDenial(state, now);
+    if (refused) throw refused;
+    if (!state.scopes.includes(req.action)) throw new Denial('FORBIDDEN', 'action-not-granted', `the consent does not allow ${req.action}`);
+  } catch (err) {
+    const d = err instanceof Denial ? err : new Denial('FORBIDDEN', 'internal-error', 'not allowed');
+    // A denial stands even if it could not be logged; the log failure must not turn into a pass.
+    await record('deny', d.reason).catch(() => {});
+    throw new KetenError(d.code, d.message, { reason: d.reason });
+  }
+
+  try {
+    await record('permit', 'consent-active');
+  } catch {
+    // No permit without its decision record (fail closed).
+    throw new KetenError('SERVICE_UNAVAILABLE', 'consent cannot be checked right now; try again later');
+  }
+  return RibPermit[MINT](state, req.action, now);
+}

@@ -1,0 +1,58 @@
+// Who did what to a consent or request, appended to ConsentEvent (an append-only table), and the
+// same change in the client's processing log. Every state change goes through `recordEvent`.
+import type { Caller } from '../auth/caller.js';
+import type { Prisma } from '../db/generated/client.js';
+import type { ProcessingLog } from '../logs/processing-log.js';
+import type { TraceContext } from '../logs/trace.js';
+
+export type Tx = Prisma.TransactionClient;
+
+export type EventType =
+  | 'requested'
+  | 'withdrawn'
+  | 'approved'
+  | 'rejected'
+  | 'granted'
+  | 'revoked'
+  | 'relinquished'
+  | 'expired'
+  | 'ended';
+
+export interface Actor {
+  actor: string;
+  actorRole: string;
+  actorOin: string | null;
+}
+
+/** The gateway itself, for transitions nobody clicked: expiry, a trajectory that ended. */
+export const SYSTEM_ACTOR: Actor = { actor: 'ketenpoort', actorRole: 'system', actorOin: null };
+
+export function actorOf(caller: Caller): Actor {
+  return { actor: caller.subject, actorRole: caller.role, actorOin: caller.role === 'client' ? null : caller.oin };
+}
+
+export async function recordEvent(
+  tx: Tx,
+  type: EventType,
+  actor: Actor,
+  ids: { consentId?: string; requestId?: string },
+  details?: Record<string, unknown>,
+) {
+  await tx.consentEvent.create({
+    data: {
+      type,
+      ...actor,
+      consentId: ids.consentId ?? null,
+      requestId: ids.requestId ?? null,
+      ...(details ? { details: details as Prisma.InputJsonValue } : {}),
+    },
+  });
+}
+
+/** A consent change is a processing of the client's data: it goes into their processing log. */
+export function logConsentProcessing(log: ProcessingLog, trace: TraceContext, caller: Caller, subjectBsn: string, name: string) {
+  const at = new Date();
+  return log.record(trace, [
+    { name, activity: 'toestemming', operation: 'write', subjectBsn, caller, partners: [], fields: ['toestemming'], startTime: at, endTime: at },
+  ]);
+}

@@ -1,0 +1,62 @@
+// The consent ledger's live state for one consent, in one round trip: the row's status, version and
+// validity, the trajectory's status and whether the grantee's rapportage block is still open. This is
+// what every permit rests on, so it is one small indexed query (primary key + unique key lookups).
+import type { Db } from '../db/database.js';
+import { grantedScopes, type ConsentScope } from './scopes.js';
+
+export type ConsentStatus = 'active' | 'revoked' | 'expired' | 'ended';
+
+export interface LedgerState {
+  consentId: string;
+  version: number;
+  status: ConsentStatus;
+  validFrom: Date;
+  validUntil: Date;
+  granteeOin: string;
+  trajectId: string;
+  /** For the gateway's own use (processing log); never sent to a RIB, never logged. */
+  subjectBsn: string;
+  scopes: ConsentScope[];
+  trajectActive: boolean;
+  blokOpen: boolean;
+}
+
+interface Row {
+  id: string;
+  version: number;
+  status: string;
+  valid_from: Date;
+  valid_until: Date;
+  grantee_oin: string;
+  traject_id: string;
+  subject_bsn: string;
+  authorization_details: unknown;
+  traject_status: string;
+  blok_open: boolean;
+}
+
+export async function readLedger(db: Db, consentId: string): Promise<LedgerState | undefined> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT c.id, c.version, c.status::text AS status, c.valid_from, c.valid_until, c.grantee_oin,
+           c.traject_id, c.subject_bsn, c.authorization_details, t.status::text AS traject_status,
+           EXISTS (SELECT 1 FROM rapportage_blok b
+                    WHERE b.traject_id = c.traject_id AND b.rib_oin = c.grantee_oin AND b.status = 'open') AS blok_open
+      FROM consent c JOIN traject t ON t.id = c.traject_id
+     WHERE c.id = ${consentId}::uuid`;
+  const r = rows[0];
+  if (!r) return undefined;
+  const details = typeof r.authorization_details === 'string' ? JSON.parse(r.authorization_details) : r.authorization_details;
+  return {
+    consentId: r.id,
+    version: Number(r.version),
+    status: r.status as ConsentStatus,
+    validFrom: new Date(r.valid_from),
+    validUntil: new Date(r.valid_until),
+    granteeOin: r.grantee_oin.trim(),
+    trajectId: r.traject_id,
+    subjectBsn: r.subject_bsn.trim(),
+    scopes: grantedScopes(details, r.traject_id),
+    trajectActive: r.traject_status === 'active',
+    blokOpen: Boolean(r.blok_open),
+  };
+}

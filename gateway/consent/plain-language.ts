@@ -1,0 +1,71 @@
+// The client's processing log in plain Dutch (taalniveau B1): who saw or wrote what about them,
+// when and why, e.g. "Werkfit Re-integratie heeft op 3 maart 2026 uw werkprofiel bekeken voor uw
+// traject." Built from the processing log (Logboek Dataverwerkingen) and the Organisation table.
+import type { Caller } from '../auth/caller.js';
+import { forbidden } from '../errors.js';
+import { ACTIVITIES, type Activity, type ProcessingRecord } from '../logs/processing-log.js';
+import type { ChainServices } from '../services.js';
+
+const TZ = 'Europe/Amsterdam';
+const dateFmt = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: TZ });
+const timeFmt = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit', timeZone: TZ });
+
+export const formatDate = (d: Date) => dateFmt.format(d);
+export const formatDateTime = (d: Date) => `${dateFmt.format(d)} om ${timeFmt.format(d)}`;
+
+/** Per activity: what was done (read / write) and why, as a client would say it. */
+const PLAIN: Record<Activity, { lezen: string; schrijven: string; waarom: string }> = {
+  klantbeeld: { lezen: 'uw gegevens over werk en inkomen bekeken', schrijven: 'uw gegevens over werk en inkomen aangepast', waarom: 'om u te helpen met werk en inkomen' },
+  caseload: { lezen: 'uw naam en adres gezien in hun lijst van klanten', schrijven: 'u in hun lijst van klanten gezet', waarom: 'omdat zij u begeleiden' },
+  rapportageSchrijven: { lezen: 'een rapportage over uw traject bekeken', schrijven: 'een rapportage over uw traject geschreven', waarom: 'voor uw traject' },
+  rapportageLezen: { lezen: 'een rapportage over uw traject gelezen', schrijven: 'een rapportage over uw traject aangevuld', waarom: 'voor uw traject' },
+  werkprofielRib: { lezen: 'uw werkprofiel bekeken', schrijven: 'uw werkprofiel aangepast', waarom: 'voor uw traject' },
+  toestemming: { lezen: 'uw toestemmingen bekeken', schrijven: 'uw toestemming vastgelegd of gewijzigd', waarom: 'voor uw traject' },
+  eigenGegevens: { lezen: 'uw eigen gegevens bekeken', schrijven: 'uw eigen gegevens gewijzigd', waarom: 'omdat het uw gegevens zijn' },
+  trajectToewijzen: { lezen: 'uw traject bekeken', schrijven: 'uw traject aan een re-integratiebureau gegeven', waarom: 'om u te helpen aan werk' },
+};
+
+/** Consent changes say exactly what happened (the processing's name, see consent/events.ts). */
+const CONSENT_ACTS: Record<string, string> = {
+  'toestemming vragen': 'u om toestemming gevraagd',
+  'toestemming geven': 'toestemming gegeven',
+  'toestemming weigeren': 'een verzoek om toestemming afgewezen',
+  'toestemming intrekken': 'uw toestemming ingetrokken',
+  'toestemming teruggeven': 'uw toestemming teruggegeven',
+  'verzoek intrekken': 'een verzoek om toestemming ingetrokken',
+};
+
+const BY_URI = new Map(Object.entries(ACTIVITIES).map(([k, uri]) => [uri as string, k as Activity]));
+
+export interface PlainProcessing {
+  tekst: string;
+  op: string;
+  organisatie: string | null;
+  wat: string;
+  waarom: string;
+  soort: 'lezen' | 'schrijven';
+}
+
+export function plainLine(r: ProcessingRecord, orgName: string | undefined): PlainProcessing {
+  const activity = BY_URI.get(r.activity);
+  const soort = r.operation === 'write' ? 'schrijven' : 'lezen';
+  const plain = activity ? PLAIN[activity] : undefined;
+  const wat =
+    (activity === 'toestemming' ? CONSENT_ACTS[r.name] : undefined) ??
+    (plain ? plain[soort] : soort === 'schrijven' ? 'gegevens over u vastgelegd' : 'gegevens over u bekeken');
+  const waarom = plain?.waarom ?? 'voor hun wettelijke taak';
+  const self = r.actorRole === 'client';
+  const who = self ? 'U' : orgName ?? 'Een organisatie in de keten';
+  const tekst = `${who} heeft op ${formatDate(r.startTime)} ${wat} ${waarom}.`;
+  return { tekst, op: r.startTime.toISOString(), organisatie: self ? null : orgName ?? null, wat, waarom, soort };
+}
+
+/** The caller's own processing log, newest first. Only a client has one to read here. */
+export async function myProcessingLog(services: ChainServices, caller: Caller, options: { limit?: number; before?: Date } = {}) {
+  if (caller.role !== 'client') throw forbidden('only a client reads their own processing log');
+  const records = await services.processingLog.forSubject(caller.bsn, options);
+  const oins = [...new Set(records.map((r) => r.actorOin).filter(Boolean))];
+  const orgs = oins.length ? await services.prisma.organisation.findMany({ where: { oin: { in: oins } } }) : [];
+  const names = new Map(orgs.map((o) => [o.oin, o.name]));
+  return records.map((r) => plainLine(r, names.get(r.actorOin)));
+}

@@ -1,0 +1,145 @@
+// The consent service: one per gateway instance (in ChainServices). Lifecycle operations for clients
+// and RIBs, the lists behind their views, and the consent token a RIB fetches after approval.
+import type { Caller } from '../auth/caller.js';
+import { KetenError, notFound } from '../errors.js';
+import type { KeyStore } from '../keys/key-store.js';
+import type { TraceContext } from '../logs/trace.js';
+import { signConsentToken, type SignedConsentToken } from './consent-token.js';
+import { createConsentCore, type ConsentDeps } from './core.js';
+import { actorOf, logConsentProcessing } from './events.js';
+import { createRequestFlows, requireClient, requireRib, type RequestInput } from './requests.js';
+import { grantedScopes, toAuthorizationDetails } from './scopes.js';
+import { checkValidity, parseId, parseOin, parseReason, parseScopes, parseUntil } from './validation.js';
+
+export interface GrantInput {
+  trajectId: unknown;
+  granteeOin: unknown;
+  scopes: unknown;
+  validUntil: unknown;
+}
+
+const withHistory = {
+  grantee: true,
+  traject: true,
+  events: { orderBy: { id: 'asc' as const } },
+};
+
+export function createConsentService(deps: ConsentDeps & { keys: KeyStore }) {
+  const core = createConsentCore(deps);
+  const requests = createRequestFlows(core);
+  const { prisma } = core;
+  // Listening starts with the instance; until it is up the cache holds nothing (see cache.ts).
+  const listening = core.cache.start().catch(() => {});
+
+  async function ownConsent(consentId: unknown, owns: (c: { subjectBsn: string; granteeOin: string }) => boolean) {
+    const id = parseId('toestemmingId', consentId);
+    const c = await prisma.consent.findUnique({ where: { id } });
+    // Someone else's consent is "not found": its existence is not the caller's business.
+    if (!c || !owns(c)) throw notFound('consent');
+    return c;
+  }
+
+  return {
+    core,
+    request: (trace: TraceContext, who: Caller, input: RequestInput) => requests.request(trace, who, input),
+    withdrawRequest: requests.withdraw,
+    approveRequest: requests.approve,
+    rejectRequest: (trace: TraceContext, who: Caller, requestId: unknown, reason?: unknown) =>
+      requests.reject(trace, who, requestId, parseReason('reden', reason)),
+
+    /** A client grants without a request. */
+    async grant(trace: TraceContext, who: Caller, input: GrantInput) {
+      const client = requireClient(who);
+      const trajectId = parseId('trajectId', input.trajectId);
+      const granteeOin = parseOin('bureau', input.granteeOin);
+      const scopes = parseScopes('bevoegdheden', input.scopes);
+      const until = parseUntil('geldigTot', input.validUntil);
+      const traject = await prisma.traject.findUnique({ where: { id: trajectId } });
+      if (!traject || traject.subjectBsn !== client.bsn) throw notFound('trajectory');
+      checkValidity('geldigTot', until, traject);
+      return core.createConsent(trace, client, { trajectId, granteeOin, scopes, validUntil: until });
+    },
+
+    /** The client revokes. Answers only when no gateway instance will accept the consent again. */
+    async revoke(trace: TraceContext, who: Caller, consentId: unknown, reason?: unknown) {
+      const client = requireClient(who);
+      const c = await ownConsent(consentId, (x) => x.subjectBsn === client.bsn);
+      const text = parseReason('reden', reason);
+      const after = await core.endConsent(c.id, 'revoked', 'revoked', actorOf(client), text ?? 'ingetrokken door de cliënt');
+      await logConsentProcessing(core.processingLog, trace, client, c.subjectBsn, 'toestemming intrekken');
+      return after;
+    },
+
+    /** The RIB gives a consent up (its work is done, or it should never have had it). */
+    async relinquish(trace: TraceContext, who: Caller, consentId: unknown) {
+      const rib = requireRib(who);
+      const c = await ownConsent(consentId, (x) => x.granteeOin === rib.oin);
+      const after = await core.endConsent(c.id, 'revoked', 'relinquished', actorOf(rib), 'teruggegeven door het bureau');
+      await logConsentProcessing(core.processingLog, trace, rib, c.subjectBsn, 'toestemming teruggeven');
+      return after;
+    },
+
+    endForTraject: core.endForTraject,
+
+    async listForClient(who: Caller) {
+      const client = requireClient(who);
+      await core.settleLapsed({ subjectBsn: client.bsn });
+      const [consents, requestList] = await Promise.all([
+        prisma.consent.findMany({ where: { subjectBsn: client.bsn }, include: withHistory, orderBy: { createdAt: 'desc' } }),
+        prisma.consentRequest.findMany({
+          where: { subjectBsn: client.bsn },
+          include: { ...withHistory, consent: { select: { id: true } } },
+          orderBy: { createdAt: 'desc' },
+        }),
+      ]);
+      return { consents, requests: requestList };
+    },
+
+    async listForRib(who: Caller) {
+      const rib = requireRib(who);
+      await core.settleLapsed({ granteeOin: rib.oin });
+      const [consents, requestList] = await Promise.all([
+        prisma.consent.findMany({ where: { granteeOin: rib.oin }, include: { traject: true }, orderBy: { createdAt: 'desc' } }),
+        prisma.consentRequest.findMany({
+          where: { granteeOin: rib.oin },
+          include: { traject: true, consent: { select: { id: true } } },
+          orderBy: { createdAt: 'desc' },
+        }),
+      ]);
+      return { consents, requests: requestList };
+    },
+
+    /** One consent with its history, for its client. */
+    async consentForClient(who: Caller, consentId: unknown) {
+      const client = requireClient(who);
+      const c = await ownConsent(consentId, (x) => x.subjectBsn === client.bsn);
+      return prisma.consent.findUniqueOrThrow({ where: { id: c.id }, include: withHistory });
+    },
+
+    /** The consent token for the grantee RIB, while the consent is active. */
+    async issueToken(who: Caller, consentId: unknown): Promise<SignedConsentToken> {
+      const rib = requireRib(who);
+      const c = await ownConsent(consentId, (x) => x.granteeOin === rib.oin);
+      const state = await core.state(c.id, false);
+      const s = state.state!;
+      if (s.status === 'revoked' || !s.trajectActive || !s.blokOpen) throw new KetenError('CONSENT_REVOKED', 'this consent is no longer active');
+      if (s.status !== 'active' || s.validUntil <= new Date()) throw new KetenError('CONSENT_EXPIRED', 'this consent has expired');
+      const scopes = grantedScopes(c.authorizationDetails, c.trajectId);
+      return signConsentToken(deps.keys, deps.config.publicUrl, {
+        consentId: c.id,
+        version: s.version,
+        granteeOin: c.granteeOin,
+        trajectId: c.trajectId,
+        authorizationDetails: toAuthorizationDetails(scopes, c.trajectId),
+        validUntil: c.validUntil,
+      });
+    },
+
+    async close() {
+      await listening;
+      await core.cache.close();
+    },
+  };
+}
+
+export type ConsentService = ReturnType<typeof createConsentService>;
