@@ -13,7 +13,10 @@ interface Execution extends ExecutionResult {
 
 type Ctx = { reply?: { log: FastifyInstance['log'] }; app: FastifyInstance };
 
-const FEDERATED = 'MER_ERR_GQL_GATEWAY';
+// @mercuriusjs/gateway 5 marks relayed subgraph errors with the message "Symbol(FEDERATED_ERROR)"
+// (a FederatedError carrying them in extensions.errors); older releases used MER_ERR_GQL_GATEWAY.
+const FEDERATED = ['MER_ERR_GQL_GATEWAY', 'Symbol(FEDERATED_ERROR)'];
+const isFederated = (message: string | undefined) => Boolean(message) && FEDERATED.some((f) => message!.startsWith(f));
 
 interface JsonError {
   message: string;
@@ -38,7 +41,7 @@ function fromRemote(err: JsonError): JsonError {
 function normalise(error: GraphQLError, log: FastifyInstance['log']): JsonError[] {
   const original = error.originalError as (Error & { extensions?: { errors?: JsonError[] }; errors?: GraphQLError[] }) | undefined;
   // Errors relayed from a subgraph by the mercurius gateway.
-  if (original?.message?.startsWith(FEDERATED) || error.message.startsWith(FEDERATED)) {
+  if (isFederated(original?.message) || isFederated(error.message)) {
     const inner = (original?.extensions?.errors ?? (error.extensions?.errors as JsonError[] | undefined) ?? []) as JsonError[];
     return inner.map((e) => (e instanceof Error ? fromRemote({ message: e.message, extensions: (e as GraphQLError).extensions }) : fromRemote(e)));
   }
