@@ -46,7 +46,7 @@ const STRATEN = { amsterdam: ['Bijlmerdreef', 'Kraaiennest', 'Ganzenhoef', 'Hole
 const TRAJECTEN = ['Werkfit-traject', 'Sollicitatietraining', 'Taal en werk', 'Jobcoaching', 'Werkervaringsplaats'];
 
 /** mulberry32: a tiny deterministic PRNG; good enough for synthetic demo data. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -69,7 +69,8 @@ export function syntheticBsn(n: number): string {
   }
 }
 
-function isoDate(base: string, dayOffset: number): string {
+/** `base` (yyyy-mm-dd) moved by `dayOffset` days, as yyyy-mm-dd. */
+export function isoDate(base: string, dayOffset: number): string {
   const d = new Date(`${base}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + dayOffset);
   return d.toISOString().slice(0, 10);
@@ -113,7 +114,9 @@ function makeClient(index: number): SyntheticClient {
     woonplaats: inLeiden ? 'Leiden' : 'Amsterdam',
     telefoon: `06-${String(10_000_000 + Math.floor(r() * 89_999_999))}`,
     email: `${first}.${achternaam.toLowerCase().replace(/[^a-z]/g, '')}${index}@example.nl`,
-    scenario: SCENARIOS[index % SCENARIOS.length]!,
+    // Shifted by one every six clients so that Leiden (every sixth) gets every scenario too;
+    // clients 0-5 keep ww, bijstand, ww-naar-bijstand, wia, wajong, geen.
+    scenario: SCENARIOS[(index + Math.floor(index / 6)) % SCENARIOS.length]!,
     gemeenteOin: gemeente.oin,
     klantmanager: inLeiden ? 'km-sanne' : 'km-jan',
     trajecten,

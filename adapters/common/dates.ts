@@ -1,0 +1,59 @@
+// Date formats the partners' source APIs use, and their translation to the chain's ISO dates
+// (yyyy-mm-dd). Each parser refuses anything but a real calendar date, so a partner changing its
+// format shows up as an error instead of a silently wrong date.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DUTCH = /^(\d{2})-(\d{2})-(\d{4})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+
+function checked(y: string, m: string, d: string, input: string): string {
+  const iso = `${y}-${m}-${d}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) {
+    throw new RangeError(`not a calendar date: ${JSON.stringify(input)}`);
+  }
+  return iso;
+}
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO.exec(value);
+  if (!m) return false;
+  try {
+    checked(m[1]!, m[2]!, m[3]!, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** dd-mm-yyyy (CWI) → yyyy-mm-dd. */
+export function fromDutchDate(value: string): string {
+  const m = DUTCH.exec(value);
+  if (!m) throw new RangeError(`not a dd-mm-yyyy date: ${JSON.stringify(value)}`);
+  return checked(m[3]!, m[2]!, m[1]!, value);
+}
+
+/** yyyy-mm-dd → dd-mm-yyyy (CWI). */
+export function toDutchDate(iso: string): string {
+  const m = ISO.exec(iso);
+  if (!m) throw new RangeError(`not an ISO date: ${JSON.stringify(iso)}`);
+  return `${m[3]}-${m[2]}-${m[1]}`;
+}
+
+/** yyyymmdd (gemeente) → yyyy-mm-dd. */
+export function fromCompactDate(value: string): string {
+  const m = COMPACT.exec(value);
+  if (!m) throw new RangeError(`not a yyyymmdd date: ${JSON.stringify(value)}`);
+  return checked(m[1]!, m[2]!, m[3]!, value);
+}
+
+/** yyyy-mm-dd → yyyymmdd (gemeente). */
+export function toCompactDate(iso: string): string {
+  if (!ISO.test(iso)) throw new RangeError(`not an ISO date: ${JSON.stringify(iso)}`);
+  return iso.replaceAll('-', '');
+}
+
+/** yyyy-mm-dd (UWV) checked and passed through. */
+export function fromIsoDate(value: string): string {
+  if (!isIsoDate(value)) throw new RangeError(`not a yyyy-mm-dd date: ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,146 @@
+// HTTP towards one partner's source API, with the resilience every adapter needs composed in a
+// fixed order: circuit breaker (fail fast while the partner is down) → retry (reads only, inside
+// the budget) → one attempt bounded by the call's deadline. Whatever goes wrong comes out as one
+// GraphQL error, PARTNER_UNAVAILABLE with the partner's name, so the gateway can answer with the
+// other partners' data. Logs name the partner, the path and the reason; never a query string or
+// a body (both can hold BSNs).
+import type { FastifyBaseLogger } from 'fastify';
+import { createBreaker, OpenCircuitError, type Breaker, type BreakerOptions } from './circuit-breaker.js';
+import { createDeadline, type Deadline } from './deadline.js';
+import { partnerUnavailable, type UnavailableReason } from './errors.js';
+import type { Partner } from './partner.js';
+import { createRetryPolicy, type RetryOptions } from './retry.js';
+
+export interface SourceHttpOptions {
+  partner: Partner;
+  baseUrl: string;
+  /** Budget for one call, retries included; default 1500 ms. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  breaker?: BreakerOptions;
+  log: FastifyBaseLogger;
+}
+
+export interface SourceRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number | readonly string[] | undefined>;
+  body?: { contentType: string; text: string };
+  accept: string;
+  /** Reads may be retried; a write never is. A POST that only searches is a read. */
+  read: boolean;
+  /** Statuses the caller handles itself (e.g. 404 for "unknown"), besides 2xx. */
+  expect?: readonly number[];
+  /** W3C trace context of the gateway's request, so the partner's own log can link to ours. */
+  traceparent?: string;
+}
+
+export interface SourceResponse {
+  status: number;
+  text: string;
+}
+
+export interface SourceHttp {
+  readonly timeoutMs: number;
+  /** A budget to share between the requests of one logical call (pages, chunks). */
+  deadline(): Deadline;
+  send(request: SourceRequest, deadline?: Deadline): Promise<SourceResponse>;
+  readonly breakerOpen: boolean;
+  close(): void;
+}
+
+/** A failed attempt, classified so retry and breaker can decide. */
+class AttemptError extends Error {
+  constructor(readonly reason: UnavailableReason, readonly status?: number) {
+    super(status ? `${reason} ${status}` : reason);
+  }
+}
+
+const retryable = (err: unknown) =>
+  err instanceof AttemptError && (err.reason === 'network' || (err.reason === 'http-error' && (err.status! >= 500 || err.status === 429)));
+const ownFault = (err: unknown) => err instanceof AttemptError && err.reason === 'http-error' && err.status! < 500 && err.status !== 429;
+
+export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
+  const { partner, log } = options;
+  const timeoutMs = options.timeoutMs ?? 1500;
+  const base = options.baseUrl.replace(/\/$/, '');
+  const retry = createRetryPolicy(options.retry);
+  const breaker: Breaker = createBreaker(`source-${partner}`, options.breaker ?? {}, ownFault);
+
+  function urlFor(request: SourceRequest): string {
+    const url = new URL(base + request.path);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(v));
+    }
+    return url.toString();
+  }
+
+  async function attempt(request: SourceRequest, deadline: Deadline): Promise<SourceResponse> {
+    let res: Response;
+    try {
+      res = await fetch(urlFor(request), {
+        method: request.method,
+        headers: {
+          accept: request.accept,
+          ...(request.body ? { 'content-type': request.body.contentType } : {}),
+          ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+        },
+        body: request.body?.text,
+        signal: deadline.signal,
+      });
+    } catch {
+      throw new AttemptError(deadline.signal.aborted ? 'timeout' : 'network');
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch {
+      throw new AttemptError(deadline.signal.aborted ? 'timeout' : 'network');
+    }
+    if (res.ok || request.expect?.includes(res.status)) return { status: res.status, text };
+    throw new AttemptError('http-error', res.status);
+  }
+
+  return {
+    timeoutMs,
+    deadline: () => createDeadline(timeoutMs),
+    async send(request, deadline = createDeadline(timeoutMs)) {
+      try {
+        return await breaker.call(() =>
+          retry.run(() => attempt(request, deadline), { deadline, read: request.read, retryable }),
+        );
+      } catch (err) {
+        const reason: UnavailableReason =
+          err instanceof OpenCircuitError ? 'circuit-open' : err instanceof AttemptError ? err.reason : 'network';
+        const status = err instanceof AttemptError ? err.status : undefined;
+        log.warn({ partner, path: request.path, reason, status }, 'partner source call failed');
+        throw partnerUnavailable(partner, reason);
+      }
+    },
+    get breakerOpen() {
+      return breaker.opened;
+    },
+    close: () => breaker.shutdown(),
+  };
+}
+
+/** Parses a JSON answer, turning malformed content into PARTNER_UNAVAILABLE (bad-response). */
+export function parseJson<T>(partner: Partner, log: FastifyBaseLogger, response: SourceResponse): T {
+  try {
+    return JSON.parse(response.text) as T;
+  } catch {
+    log.warn({ partner, reason: 'bad-response' }, 'partner answered something that is not JSON');
+    throw partnerUnavailable(partner, 'bad-response');
+  }
+}
+
+/** Runs a translation of partner data; a record that does not fit the contract is a bad answer. */
+export function translated<T>(partner: Partner, log: FastifyBaseLogger, translate: () => T): T {
+  try {
+    return translate();
+  } catch (err) {
+    log.warn({ partner, reason: 'bad-response', detail: (err as Error).name }, 'partner answer does not fit its contract');
+    throw partnerUnavailable(partner, 'bad-response');
+  }
+}

@@ -1,0 +1,81 @@
+// Client of the gemeente's source API (see openapi.yaml): XML answers, cursor paging, tenants by
+// OIN. Klanten are looked up 100 at a time in an XML body; a caseload page is one call.
+import type { FastifyBaseLogger } from 'fastify';
+import { chunks, mapBounded } from '../common/batch-loader.js';
+import { badUserInput } from '../common/errors.js';
+import { translated, type SourceHttp } from '../common/source-http.js';
+import { opvragingDocument, parseKlantenDocument, type Klant, type KlantenDocument } from './mapping.js';
+
+const MAX_BSNS = 100;
+const PARALLEL = 4;
+const XML = 'application/xml';
+
+export interface Zoekcriteria {
+  bsn?: string;
+  naam?: string;
+  postcode?: string;
+  telefoon?: string;
+}
+
+export interface GemeenteClient {
+  opvragen(bsns: string[], traceparent?: string): Promise<Map<string, Klant>>;
+  /** null when the source does not know this organisation as a gemeente (it has no caseload). */
+  caseload(oin: string, aantal: number, cursor: string | undefined, traceparent?: string): Promise<KlantenDocument | null>;
+  zoek(oin: string, criteria: Zoekcriteria, aantal: number, traceparent?: string): Promise<KlantenDocument | null>;
+}
+
+export function createGemeenteClient(source: SourceHttp, log: FastifyBaseLogger): GemeenteClient {
+  const read = (response: { status: number; text: string }, root: 'caseload' | 'zoekresultaat', refused: string) => {
+    if (response.status === 404) return null;
+    // The source checks cursors and search terms; what it refuses was the caller's input.
+    if (response.status === 400) throw badUserInput('gemeente', refused);
+    return translated('gemeente', log, () => parseKlantenDocument(response.text, root));
+  };
+
+  return {
+    async opvragen(bsns, traceparent) {
+      const result = new Map<string, Klant>();
+      if (bsns.length === 0) return result;
+      const deadline = source.deadline();
+      await mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
+        const response = await source.send(
+          {
+            method: 'POST',
+            path: '/klanten/opvragen',
+            body: { contentType: XML, text: opvragingDocument(chunk) },
+            accept: XML,
+            read: true,
+            traceparent,
+          },
+          deadline,
+        );
+        for (const k of translated('gemeente', log, () => parseKlantenDocument(response.text, 'klanten')).klanten) result.set(k.bsn, k);
+      });
+      return result;
+    },
+    async caseload(oin, aantal, cursor, traceparent) {
+      const response = await source.send({
+        method: 'GET',
+        path: `/gemeenten/${oin}/caseload`,
+        query: { aantal, cursor },
+        accept: XML,
+        read: true,
+        expect: [400, 404],
+        traceparent,
+      });
+      return read(response, 'caseload', '`na` is not the `volgende` of an earlier page');
+    },
+    async zoek(oin, criteria, aantal, traceparent) {
+      const response = await source.send({
+        method: 'GET',
+        path: `/gemeenten/${oin}/klanten`,
+        query: { ...criteria, aantal },
+        accept: XML,
+        read: true,
+        expect: [400, 404],
+        traceparent,
+      });
+      return read(response, 'zoekresultaat', 'the gemeente does not accept these search terms');
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// How the gemeente's source system writes its records as XML (StUF-like element names such as
+// inp.bsn and gor.straatnaam, dates as yyyymmdd, euros with a decimal comma). Used by the sandbox
+// only; the adapter reads the same documents in mapping.ts.
+import { XMLBuilder } from 'fast-xml-parser';
+import type { GemeenteKlantRecord } from './data.js';
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+function klantElement(k: GemeenteKlantRecord) {
+  return {
+    'inp.bsn': k.bsn,
+    klantnummer: k.klantnummer,
+    gemeente: { '@_oin': k.gemeenteOin },
+    voornamen: k.voornamen,
+    voorvoegselGeslachtsnaam: k.voorvoegselGeslachtsnaam ?? '',
+    geslachtsnaam: k.geslachtsnaam,
+    geboortedatum: k.geboortedatum,
+    geslachtsaanduiding: k.geslachtsaanduiding,
+    verblijfsadres: {
+      'gor.straatnaam': k.straatnaam,
+      'aoa.huisnummer': k.huisnummer,
+      'aoa.postcode': k.postcode,
+      'wpl.woonplaatsNaam': k.woonplaatsNaam,
+    },
+    'sub.telefoonnummer': k.telefoonnummer,
+    'sub.emailadres': k.emailadres,
+    klantmanager: { '@_code': k.klantmanagerCode },
+    ...(k.bijstand
+      ? {
+          bijstand: {
+            '@_dossiernummer': k.bijstand.dossiernummer,
+            regeling: k.bijstand.regeling,
+            leefvorm: k.bijstand.leefvorm,
+            normbedrag: k.bijstand.normbedrag,
+            korting: k.bijstand.korting,
+            uitkeringsbedrag: k.bijstand.uitkeringsbedrag,
+            ingangsdatum: k.bijstand.ingangsdatum,
+            einddatum: k.bijstand.einddatum ?? '',
+            status: k.bijstand.status,
+          },
+        }
+      : {}),
+    trajecten: {
+      traject: k.trajecten.map((t) => ({
+        '@_id': t.id,
+        omschrijving: t.omschrijving,
+        aanbieder: { '@_oin': t.aanbiederOin },
+        begindatum: t.begindatum,
+        einddatum: t.einddatum,
+        status: t.status,
+      })),
+    },
+  };
+}
+
+/** A list document: <root attrs><klant/>…<volgende>cursor</volgende></root>. */
+export function klantenDocument(root: string, attributes: Record<string, string | number>, klanten: GemeenteKlantRecord[], volgende?: string): string {
+  const attrs = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`@_${k}`, String(v)]));
+  const body = { ...attrs, klant: klanten.map(klantElement), ...(volgende ? { volgende } : {}) };
+  return DECLARATION + builder.build({ [root]: body });
+}
+
+export function foutDocument(status: number, melding: string): string {
+  return DECLARATION + builder.build({ fout: { code: String(status), melding } });
+}
