@@ -63,6 +63,15 @@ export const APPROVE = `mutation($id: ID!, $tot: String) {
 export const REVOKE = `mutation($id: ID!) { trekToestemmingIn(toestemmingId: $id, reden: "wil het niet meer") { id status versie ingetrokkenOp redenIntrekking } }`;
 export const TOKEN = `query($id: ID!) { toestemmingstoken(toestemmingId: $id) { token kid verlooptOp } }`;
 
+/**
+ * Ends every pending request and active consent (the demo seed has some), so a test starts from a
+ * known state. Straight in the ledger: rows are never deleted, and caches are empty at test start.
+ */
+export async function clearConsents(t: TestApp) {
+  await t.db.prisma.consent.updateMany({ where: { status: 'active' }, data: { status: 'revoked', version: { increment: 1 } } });
+  await t.db.prisma.consentRequest.updateMany({ where: { status: 'pending' }, data: { status: 'withdrawn' } });
+}
+
 /** A RIB asks, the client approves, the RIB fetches its token: the common start of many tests. */
 export async function activeConsent(t: TestApp, client: string, rib: string, scopes = ['rapportage:schrijven', 'werkprofiel:lezen']) {
   const traject = await trajectOf(t, client);
