@@ -45,7 +45,9 @@ export function createSandboxApp(partner: Partner, openapi: URL, options: Sandbo
   const stopping = new AbortController();
 
   if (latencyMs > 0) {
-    app.addHook('onRequest', async () => {
+    // preHandler, not onRequest: the request is received (and counted, logged) at once, the answer
+    // is what is slow, as with a partner whose back office is busy.
+    app.addHook('preHandler', async () => {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, latencyMs);
         stopping.signal.addEventListener('abort', () => {

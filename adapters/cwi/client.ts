@@ -30,25 +30,26 @@ export function createCwiClient(source: SourceHttp, log: FastifyBaseLogger): Cwi
   async function search<T>(path: string, bsns: string[], traceparent?: string): Promise<T[]> {
     if (bsns.length === 0) return [];
     const deadline = source.deadline();
+    const ask = async (chunk: string[], page: number) => {
+      const response = await source.send(
+        {
+          method: 'POST',
+          path,
+          body: { contentType: 'application/json', text: JSON.stringify({ Bsns: chunk, Page: page, PageSize: PAGE_SIZE }) },
+          accept: 'application/json',
+          read: true,
+          traceparent,
+        },
+        deadline,
+      );
+      return parseJson<Pagina<T>>('cwi', log, response);
+    };
     const perChunk = await mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
-      const items: T[] = [];
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const response = await source.send(
-          {
-            method: 'POST',
-            path,
-            body: { contentType: 'application/json', text: JSON.stringify({ Bsns: chunk, Page: page, PageSize: PAGE_SIZE }) },
-            accept: 'application/json',
-            read: true,
-            traceparent,
-          },
-          deadline,
-        );
-        const body = parseJson<Pagina<T>>('cwi', log, response);
-        items.push(...(body.Items ?? []));
-        if (page >= body.TotalPages) break;
-      }
-      return items;
+      // The first page tells how many there are; the rest are asked for together.
+      const first = await ask(chunk, 1);
+      const more = Array.from({ length: Math.min(first.TotalPages ?? 1, MAX_PAGES) - 1 }, (_, i) => i + 2);
+      const rest = await mapBounded(more, PARALLEL, (page) => ask(chunk, page));
+      return [first, ...rest].flatMap((p) => p.Items ?? []);
     });
     return perChunk.flat();
   }

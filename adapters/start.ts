@@ -1,0 +1,121 @@
+// Runs the three partner adapters (and, where no real source is configured, their sandboxes) in
+// this process, each on its own loopback port, as `ketenpoort serve` does by default. A partner
+// whose adapter runs elsewhere (adapterUrls) is neither started nor sandboxed here; a partner with
+// a real source (sourceUrls) gets its adapter here but no sandbox.
+import type { FastifyInstance } from 'fastify';
+import type { JWTVerifyGetKey } from 'jose';
+import type { AdapterOptions } from './common/adapter-options.js';
+import type { BreakerOptions } from './common/circuit-breaker.js';
+import { PARTNERS, type Partner } from './common/partner.js';
+import type { SandboxOptions } from './common/sandbox-app.js';
+import { createCwiAdapter, createCwiSandbox } from './cwi/index.js';
+import { createGemeenteAdapter, createGemeenteSandbox } from './gemeente/index.js';
+import { createUwvAdapter, createUwvSandbox } from './uwv/index.js';
+
+export type { Partner } from './common/partner.js';
+
+export interface PartnerOptions {
+  /** The gateway's public URL: the issuer of the internal tokens the adapters accept. */
+  gatewayIssuer: string;
+  /** Resolves the gateway's internal signing keys (in-process: backed by its key store). */
+  getKey: JWTVerifyGetKey;
+  /** Budget for one call from an adapter to its source, retries included. */
+  timeoutMs: number;
+  /** Delay each sandbox adds to every answer. */
+  sandboxLatencyMs: number;
+  logLevel: string;
+  /** Adapters running as their own services: used as given, nothing started for that partner. */
+  adapterUrls?: Partial<Record<Partner, string>>;
+  /** Real source APIs: the adapter is started here, pointed at it, without a sandbox. */
+  sourceUrls?: Partial<Record<Partner, string>>;
+  /** Circuit breaker settings for the adapters started here (defaults: see circuit-breaker.ts). */
+  breaker?: BreakerOptions;
+}
+
+export interface Partners {
+  /** The /graphql URL of each partner's adapter (started here or configured). */
+  urls: Record<Partner, string>;
+  /** Base URL of each sandbox started here (absent for a partner with a configured source or adapter). */
+  sandboxes: Partial<Record<Partner, string>>;
+  /** The fastify instances started here, for tests and health checks. */
+  instances: { adapters: Partial<Record<Partner, FastifyInstance>>; sandboxes: Partial<Record<Partner, FastifyInstance>> };
+  /** Stops one sandbox alone (its adapter keeps running and answers PARTNER_UNAVAILABLE). */
+  stopSandbox(partner: Partner): Promise<void>;
+  /** Stops everything started here; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const SANDBOXES: Record<Partner, (o: SandboxOptions) => FastifyInstance> = {
+  uwv: createUwvSandbox,
+  cwi: createCwiSandbox,
+  gemeente: createGemeenteSandbox,
+};
+const ADAPTERS: Record<Partner, (o: AdapterOptions) => FastifyInstance> = {
+  uwv: createUwvAdapter,
+  cwi: createCwiAdapter,
+  gemeente: createGemeenteAdapter,
+};
+const LOOPBACK = '127.0.0.1';
+
+/** An adapter URL as configured: a bare origin means its /graphql. */
+export function graphqlUrl(configured: string): string {
+  const url = new URL(configured);
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/graphql';
+  return url.toString();
+}
+
+export async function startPartners(options: PartnerOptions): Promise<Partners> {
+  const adapters: Partial<Record<Partner, FastifyInstance>> = {};
+  const sandboxes: Partial<Record<Partner, FastifyInstance>> = {};
+  const sandboxUrls: Partial<Record<Partner, string>> = {};
+  const urls = {} as Record<Partner, string>;
+  const stopped = new Map<Partner, Promise<void>>();
+
+  const stopSandbox = (partner: Partner) => {
+    const app = sandboxes[partner];
+    if (!app) return Promise.resolve();
+    if (!stopped.has(partner)) stopped.set(partner, app.close().then(() => undefined));
+    return stopped.get(partner)!;
+  };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    // Adapters first, so none calls a sandbox that is already gone.
+    closing ??= Promise.allSettled(Object.values(adapters).map((a) => a.close()))
+      .then(() => Promise.allSettled(PARTNERS.map(stopSandbox)))
+      .then(() => undefined);
+    return closing;
+  };
+
+  async function startOne(partner: Partner) {
+    const configured = options.adapterUrls?.[partner];
+    if (configured) {
+      urls[partner] = graphqlUrl(configured);
+      return;
+    }
+    let sourceUrl = options.sourceUrls?.[partner];
+    if (!sourceUrl) {
+      const sandbox = SANDBOXES[partner]({ latencyMs: options.sandboxLatencyMs, logLevel: options.logLevel });
+      sandboxes[partner] = sandbox;
+      sourceUrl = await sandbox.listen({ host: LOOPBACK, port: 0 });
+      sandboxUrls[partner] = sourceUrl;
+    }
+    const adapter = ADAPTERS[partner]({
+      sourceUrl,
+      gatewayIssuer: options.gatewayIssuer,
+      getKey: options.getKey,
+      timeoutMs: options.timeoutMs,
+      breaker: options.breaker,
+      logLevel: options.logLevel,
+    });
+    adapters[partner] = adapter;
+    urls[partner] = `${await adapter.listen({ host: LOOPBACK, port: 0 })}/graphql`;
+  }
+
+  const started = await Promise.allSettled(PARTNERS.map(startOne));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await close();
+    throw failed.reason;
+  }
+  return { urls, sandboxes: sandboxUrls, instances: { adapters, sandboxes }, stopSandbox, close };
+}

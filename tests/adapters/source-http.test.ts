@@ -1,0 +1,73 @@
+// The resilience factories under one partner source: retries for reads only and only on network
+// errors and 5xx, never beyond the budget; a 4xx is not retried and does not count as an outage.
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSourceHttp } from '../../adapters/common/source-http.js';
+import { listen } from './loopback.js';
+
+const log = pino({ level: 'silent' });
+let server: FastifyInstance | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A source that answers `statuses` in turn (then 200), counting calls. */
+async function flakySource(statuses: number[]) {
+  let calls = 0;
+  server = Fastify();
+  server.all('/x', async (_req, reply) => {
+    const status = statuses[calls++] ?? 200;
+    return reply.code(status).send({ status });
+  });
+  const url = await listen(server);
+  return { url, calls: () => calls };
+}
+
+describe('createSourceHttp', () => {
+  it('retries a read after 5xx answers and succeeds', async () => {
+    const source = await flakySource([503, 502]);
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, timeoutMs: 1000, log });
+    const res = await http.send({ method: 'POST', path: '/x', accept: 'application/json', read: true });
+    expect(res.status).toBe(200);
+    expect(source.calls()).toBe(3);
+    http.close();
+  });
+
+  it('never retries a write', async () => {
+    const source = await flakySource([503]);
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, timeoutMs: 1000, log });
+    await expect(http.send({ method: 'POST', path: '/x', accept: 'application/json', read: false })).rejects.toMatchObject({
+      extensions: { code: 'PARTNER_UNAVAILABLE', partner: 'uwv', reason: 'http-error' },
+    });
+    expect(source.calls()).toBe(1);
+    http.close();
+  });
+
+  it('does not retry a 4xx, and 4xx answers do not open the breaker', async () => {
+    const source = await flakySource(Array(10).fill(400));
+    const http = createSourceHttp({ partner: 'cwi', baseUrl: source.url, timeoutMs: 1000, log, breaker: { volumeThreshold: 2 } });
+    for (let i = 0; i < 6; i++) await expect(http.send({ method: 'GET', path: '/x', accept: 'application/json', read: true })).rejects.toBeDefined();
+    expect(source.calls()).toBe(6);
+    expect(http.breakerOpen).toBe(false);
+    http.close();
+  });
+
+  it('stops retrying when the budget is spent', async () => {
+    const source = await flakySource(Array(50).fill(500));
+    const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, timeoutMs: 300, log, retry: { retries: 40, baseDelayMs: 100, maxDelayMs: 100 } });
+    const started = Date.now();
+    await expect(http.send({ method: 'GET', path: '/x', accept: 'application/xml', read: true })).rejects.toMatchObject({ extensions: { partner: 'gemeente' } });
+    expect(Date.now() - started).toBeLessThan(300 + 300);
+    expect(source.calls()).toBeLessThan(10);
+    http.close();
+  });
+
+  it('expects the statuses the caller handles itself', async () => {
+    const source = await flakySource([404]);
+    const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, timeoutMs: 1000, log });
+    expect((await http.send({ method: 'GET', path: '/x', accept: 'application/xml', read: true, expect: [404] })).status).toBe(404);
+    http.close();
+  });
+});
