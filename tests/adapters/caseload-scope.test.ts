@@ -28,9 +28,10 @@ async function wholeCaseload(oin: string): Promise<{ bsns: string[]; totaal: num
   let totaal = 0;
   let pages = 0;
   do {
-    const { body } = await graphql(pair.adapterUrl, 'query($na: String) { caseload(eerste: 20, na: $na) { totaal volgende klanten { bsn gemeenteOin } } }', { na }, token);
-    expect(body.errors).toBeUndefined();
-    const page = body.data!.caseload;
+    type Page = { caseload: { totaal: number; volgende: string | null; klanten: { bsn: string; gemeenteOin: string }[] } };
+    const answer = await graphql<Page>(pair.adapterUrl, 'query($na: String) { caseload(eerste: 20, na: $na) { totaal volgende klanten { bsn gemeenteOin } } }', { na }, token);
+    expect(answer.body.errors).toBeUndefined();
+    const page: Page['caseload'] = answer.body.data!.caseload;
     for (const k of page.klanten) {
       expect(k.gemeenteOin).toBe(oin);
       bsns.push(k.bsn);
