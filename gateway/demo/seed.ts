@@ -3,6 +3,7 @@
 import { ORGANISATIONS } from '../../adapters/population/organisations.js';
 import { population } from '../../adapters/population/population.js';
 import type { Db } from '../db/database.js';
+import { seedDemoConsents } from '../consent/demo-seed.js';
 
 export const SEEDED_BY = 'ketenpoort-seed';
 
@@ -37,5 +38,7 @@ export async function seedDemoData(db: Db): Promise<SeedResult> {
       trajecten++;
     }
   }
+  // A pending request (client-fatima) and an active consent (client-aandeslag), so the demo shows both.
+  await seedDemoConsents(db);
   return { organisations: ORGANISATIONS.length, trajecten };
 }

@@ -9,13 +9,14 @@ import { KetenError } from '../../gateway/errors.js';
 import { traceFromHeader } from '../../gateway/logs/trace.js';
 import { population } from '../../adapters/population/population.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeConsent, AANDESLAG, rowCounts, WERKFIT } from './helpers.js';
+import { clearConsents, activeConsent, AANDESLAG, rowCounts, WERKFIT } from './helpers.js';
 
 let t: TestApp;
 let fatima: Awaited<ReturnType<typeof activeConsent>>;
 let dewiTraject: string;
 beforeAll(async () => {
   t = await startTestApp();
+  await clearConsents(t);
   fatima = await activeConsent(t, 'client-fatima', 'rib-werkfit');
   // Another client's trajectory, also assigned to Werkfit.
   const other = population().find((c) => c.index > 0 && c.trajecten[0]?.ribOin === WERKFIT)!;

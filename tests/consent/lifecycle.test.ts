@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../gateway/consent/receipt.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeConsent, APPROVE, endOf, gql, REQUEST, REVOKE, TOKEN, trajectOf, WERKFIT } from './helpers.js';
+import { clearConsents, activeConsent, APPROVE, endOf, gql, REQUEST, REVOKE, TOKEN, trajectOf, WERKFIT } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,12 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-// Each test starts from no consents at all (ConsentRequest/Consent rows cannot be deleted, so
-// instead every test ends what it started; leftovers are settled here).
-beforeEach(async () => {
-  await t.db.prisma.consent.updateMany({ where: { status: 'active' }, data: { status: 'revoked', version: { increment: 1 } } });
-  await t.db.prisma.consentRequest.updateMany({ where: { status: 'pending' }, data: { status: 'withdrawn' } });
-});
+// Each test starts with no pending request and no active consent (rows cannot be deleted).
+beforeEach(() => clearConsents(t));
 
 const fatimaBsn = findDemoPerson('client-fatima')!.bsn!;
 

@@ -4,11 +4,12 @@ import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConsentToken } from '../../gateway/consent/consent-token.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeConsent, gql, REVOKE, TOKEN } from './helpers.js';
+import { clearConsents, activeConsent, gql, REVOKE, TOKEN } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
+  await clearConsents(t);
 });
 afterAll(() => t?.close());
 
