@@ -6,6 +6,7 @@ import { authentication } from './auth/authenticate.js';
 import { devIssuerRoutes } from './auth/dev-issuer-routes.js';
 import type { Config } from './config.js';
 import { consentRoutes } from './consent/routes.js';
+import { rapportageRoutes } from './rapportage/routes.js';
 import type { Database } from './db/database.js';
 import { database } from './db/plugin.js';
 import { installErrorHandler } from './error-handler.js';
@@ -54,6 +55,7 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   await app.register(healthRoutes);
   if (config.DEV_ISSUER) await app.register(devIssuerRoutes);
   await app.register(consentRoutes);
+  await app.register(rapportageRoutes);
   if (subgraphs?.length) await app.register(graphPlugin, { services: subgraphs });
   return app;
 }

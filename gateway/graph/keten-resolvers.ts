@@ -1,6 +1,7 @@
 // Every resolver and loader of the keten subgraph, merged. A feature adds its map here.
 import { baseResolvers } from './resolvers/base.js';
 import { consentResolvers } from '../consent/resolvers.js';
+import { rapportageResolvers } from '../rapportage/resolvers.js';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -17,5 +18,5 @@ export function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
-export const ketenResolvers = mergeResolvers(baseResolvers, consentResolvers as unknown as ResolverMap);
+export const ketenResolvers = mergeResolvers(baseResolvers, consentResolvers as unknown as ResolverMap, rapportageResolvers as unknown as ResolverMap);
 export const ketenLoaders = mergeResolvers();

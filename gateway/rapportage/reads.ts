@@ -1,0 +1,103 @@
+// Who reads which reports. A RIB: only its own block, by trajectory, with a consent (the block is
+// what the client's consent grants), and never a BSN. A klantmanager: every block of the
+// trajectories of their own gemeente. A client: the reports about them. Every read of report
+// content leaves one processing-log entry per client ('rapportageLezen') before the data leaves.
+import type { Caller } from '../auth/caller.js';
+import type { RibPermit } from '../consent/enforce.js';
+import { forbidden, notFound } from '../errors.js';
+import type { TraceContext } from '../logs/trace.js';
+import type { ChainServices } from '../services.js';
+import { BlokDenial, denyBlok } from './policy.js';
+import { checkPermit, decisionFor } from './store.js';
+import { attachmentReceiptOf, reportViews } from './views.js';
+
+const orderBySequence = { sequence: 'asc' as const };
+
+async function logReads(services: ChainServices, trace: TraceContext, caller: Caller, subjects: Iterable<string>) {
+  const at = new Date();
+  await services.processingLog.record(
+    trace,
+    [...new Set(subjects)].map((subjectBsn) => ({
+      name: 'rapportages ingezien', activity: 'rapportageLezen' as const, operation: 'read' as const, subjectBsn, caller, partners: [], fields: ['rapportage'], startTime: at,
+    })),
+  );
+}
+
+/** The RIB's own block of a trajectory: reports (every version) and attachment receipts. */
+export async function ribBlock(services: ChainServices, trace: TraceContext, permit: RibPermit, caller: Caller, trajectId: string) {
+  try {
+    checkPermit(permit, caller, trajectId);
+  } catch (err) {
+    if (err instanceof BlokDenial) return denyBlok(services, trace, decisionFor(permit, caller, trajectId, 'rapportage:lezen'), err);
+    throw err;
+  }
+  const blok = await services.prisma.rapportageBlok.findUnique({
+    where: { trajectId_ribOin: { trajectId, ribOin: permit.ribOin } },
+    include: { rapportages: { orderBy: orderBySequence }, bijlagen: { omit: { content: true }, orderBy: { createdAt: 'asc' } } },
+  });
+  if (!blok) return denyBlok(services, trace, decisionFor(permit, caller, trajectId, 'rapportage:lezen'), new BlokDenial('FORBIDDEN', 'no-blok', 'no block of yours'));
+  if (blok.rapportages.length) await logReads(services, trace, caller, [permit.subjectBsn]);
+  return {
+    blokId: blok.id,
+    trajectId,
+    status: blok.status === 'open' ? 'open' : 'gesloten',
+    rapportages: reportViews(blok.rapportages, trajectId),
+    bijlagen: blok.bijlagen.map((b) => attachmentReceiptOf(b, trajectId)),
+  };
+}
+
+/** Blocks with their reports, for trajectories the caller may see; one query for all of them. */
+async function blocksOf(services: ChainServices, where: { trajectId?: string | { in: string[] }; id?: { in: string[] } }) {
+  return services.prisma.rapportageBlok.findMany({
+    where,
+    include: { traject: true, rib: true, rapportages: { orderBy: orderBySequence } },
+    orderBy: { openedAt: 'asc' },
+  });
+}
+
+/** A RIB is not here: it reads its own block through ribBlock, with its consent. */
+function mayRead(caller: Caller, t: { gemeenteOin: string; subjectBsn: string }): boolean {
+  if (caller.role === 'klantmanager') return t.gemeenteOin === caller.oin;
+  if (caller.role === 'client') return t.subjectBsn === caller.bsn;
+  return false;
+}
+
+function blockView(b: Awaited<ReturnType<typeof blocksOf>>[number]) {
+  return {
+    blokId: b.id,
+    trajectId: b.trajectId,
+    bureau: { oin: b.rib.oin, naam: b.rib.name, soort: b.rib.kind },
+    status: b.status === 'open' ? 'open' : 'gesloten',
+    rapportages: reportViews(b.rapportages, b.trajectId).map((r) => ({ ...r, bureau: { oin: b.rib.oin, naam: b.rib.name, soort: b.rib.kind } })),
+  };
+}
+
+/** For the klantmanager (own gemeente) and the client (own trajectory): every block of a trajectory. */
+export async function trajectReports(services: ChainServices, trace: TraceContext, caller: Caller, trajectId: string) {
+  if (caller.role !== 'klantmanager' && caller.role !== 'client') throw forbidden('reports of a trajectory are for its klantmanager and client');
+  const traject = await services.prisma.traject.findUnique({ where: { id: trajectId } });
+  if (!traject || !mayRead(caller, traject)) throw notFound('trajectory');
+  const blocks = await blocksOf(services, { trajectId });
+  if (blocks.some((b) => b.rapportages.length)) await logReads(services, trace, caller, [traject.subjectBsn]);
+  return blocks.map(blockView);
+}
+
+/** Loader for Rapportageblok.rapportages: blocks by id, only those the caller may read. */
+export async function reportsOfBlocks(services: ChainServices, trace: TraceContext, caller: Caller, blokIds: string[]) {
+  const blocks = await blocksOf(services, { id: { in: blokIds } });
+  const readable = blocks.filter((b) => mayRead(caller, b.traject));
+  const subjects = readable.filter((b) => b.rapportages.length).map((b) => b.traject.subjectBsn);
+  if (subjects.length) await logReads(services, trace, caller, subjects);
+  const views = new Map(readable.map((b) => [b.id, blockView(b).rapportages]));
+  return blokIds.map((id) => views.get(id) ?? []);
+}
+
+/** For the client: every report about them, newest first. */
+export async function clientReports(services: ChainServices, trace: TraceContext, caller: Caller) {
+  if (caller.role !== 'client') throw forbidden('mijnRapportages is for the client');
+  const blocks = await blocksOf(services, { trajectId: { in: (await services.prisma.traject.findMany({ where: { subjectBsn: caller.bsn }, select: { id: true } })).map((t) => t.id) } });
+  const reports = blocks.flatMap((b) => blockView(b).rapportages);
+  if (reports.length) await logReads(services, trace, caller, [caller.bsn]);
+  return reports.sort((a, b) => b.ontvangenOp.localeCompare(a.ontvangenOp));
+}
+
