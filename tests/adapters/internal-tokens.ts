@@ -19,6 +19,8 @@ export interface TokenClaims {
 
 export interface TestSigner {
   getKey: JWTVerifyGetKey;
+  /** The public key set, as the gateway publishes it at /.well-known/jwks.json. */
+  jwks: { keys: Record<string, unknown>[] };
   sign(partner: Partner | string, claims?: TokenClaims, options?: { issuer?: string; expiresIn?: string | number; issuedAt?: number }): Promise<string>;
 }
 
@@ -27,6 +29,7 @@ export async function createTestSigner(kid = 'test-internal-1'): Promise<TestSig
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   return {
     getKey: createLocalJWKSet({ keys: [jwk] }),
+    jwks: { keys: [jwk] },
     async sign(partner, claims = {}, options = {}) {
       const payload = {
         role: 'klantmanager',

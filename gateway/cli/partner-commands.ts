@@ -1,0 +1,130 @@
+// `ketenpoort sandbox <partner>` and `ketenpoort adapter <partner>`: one partner's sandbox or
+// adapter as its own service (the distributed set-up: an adapter beside its partner, a sandbox on
+// a test machine). Settings only through loadConfig; graceful shutdown on SIGTERM/SIGINT as serve.
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { createRemoteJWKSet } from 'jose';
+import { isPartner, PARTNERS, type Partner } from '../../adapters/common/partner.js';
+import { createCwiAdapter, createCwiSandbox } from '../../adapters/cwi/index.js';
+import { createGemeenteAdapter, createGemeenteSandbox } from '../../adapters/gemeente/index.js';
+import { createUwvAdapter, createUwvSandbox } from '../../adapters/uwv/index.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { UsageError, type Command } from './commands.js';
+
+const sandboxHelp = `usage: ketenpoort sandbox <uwv|cwi|gemeente>
+
+Runs one partner's sandbox: a stand-in for that partner's source API with synthetic data for the
+demo population, documented by its OpenAPI contract (GET /openapi.yaml). Point an adapter at it
+with UWV_SOURCE_URL, CWI_SOURCE_URL or GEMEENTE_SOURCE_URL.
+
+Settings (environment):
+  HOST                 interface to listen on (default 127.0.0.1)
+  SANDBOX_PORT         port (default 0: any free port; the log line names it)
+  SANDBOX_LATENCY_MS   delay added to every answer, to try a slow partner (default 0)
+  LOG_LEVEL            pino level (default info)`;
+
+const adapterHelp = `usage: ketenpoort adapter <uwv|cwi|gemeente>
+
+Runs one partner's adapter as its own service: a federated GraphQL subgraph at /graphql that
+translates the partner's source API. It answers only calls the Ketenpoort gateway signed; give the
+gateway its URL with UWV_ADAPTER_URL, CWI_ADAPTER_URL or GEMEENTE_ADAPTER_URL.
+
+Settings (environment):
+  <PARTNER>_SOURCE_URL the partner's source API, e.g. UWV_SOURCE_URL (required)
+  GATEWAY_JWKS_URL     where the gateway publishes its keys, e.g. https://ketenpoort.example/.well-known/jwks.json (required)
+  PUBLIC_URL           the gateway's public URL: the only accepted token issuer
+  HOST                 interface to listen on (default 127.0.0.1)
+  ADAPTER_PORT         port (default 0: any free port; the log line names it)
+  PARTNER_TIMEOUT_MS   time limit for one call to the source, retries included (default 1500)
+  LOG_LEVEL            pino level (default info)`;
+
+const SOURCE_URL: Record<Partner, keyof Config> = {
+  uwv: 'UWV_SOURCE_URL',
+  cwi: 'CWI_SOURCE_URL',
+  gemeente: 'GEMEENTE_SOURCE_URL',
+};
+const SANDBOXES = { uwv: createUwvSandbox, cwi: createCwiSandbox, gemeente: createGemeenteSandbox };
+const ADAPTERS = { uwv: createUwvAdapter, cwi: createCwiAdapter, gemeente: createGemeenteAdapter };
+
+/** The partner named on the command line; undefined after --help. */
+function partnerFrom(args: string[], help: string): Partner | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.values.help) {
+    console.log(help);
+    return undefined;
+  }
+  const [name, ...rest] = parsed.positionals;
+  if (!name) throw new UsageError(`name a partner: ${PARTNERS.join(', ')}`);
+  if (!isPartner(name)) throw new UsageError(`unknown partner "${name}"; one of ${PARTNERS.join(', ')}`);
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  return name;
+}
+
+/** Listens, then stops gracefully on SIGTERM/SIGINT: in-flight requests finish, then exit 0. */
+async function runUntilStopped(app: FastifyInstance, config: Config, port: number, what: Record<string, unknown>): Promise<void> {
+  const url = await app.listen({ host: config.HOST, port });
+  app.log.info({ ...what, url }, `${String(what.role)} is listening`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    setTimeout(() => {
+      app.log.error('shutdown took longer than SHUTDOWN_GRACE_MS: exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => {
+        app.log.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+export const sandboxCommand: Command = {
+  summary: "run one partner's sandbox (uwv, cwi, gemeente)",
+  help: sandboxHelp,
+  async run(args) {
+    const partner = partnerFrom(args, sandboxHelp);
+    if (!partner) return 0;
+    const config = loadConfig();
+    const app = SANDBOXES[partner]({ latencyMs: config.SANDBOX_LATENCY_MS, logLevel: config.LOG_LEVEL });
+    await runUntilStopped(app, config, config.SANDBOX_PORT, { role: 'sandbox', partner, latencyMs: config.SANDBOX_LATENCY_MS });
+  },
+};
+
+export const adapterCommand: Command = {
+  summary: "run one partner's adapter as its own service (uwv, cwi, gemeente)",
+  help: adapterHelp,
+  async run(args) {
+    const partner = partnerFrom(args, adapterHelp);
+    if (!partner) return 0;
+    const config = loadConfig();
+    const sourceUrl = config[SOURCE_URL[partner]] as string | undefined;
+    if (!sourceUrl) throw new ConfigError(SOURCE_URL[partner], `is required for ketenpoort adapter ${partner} (the partner's source API)`);
+    if (!config.GATEWAY_JWKS_URL) throw new ConfigError('GATEWAY_JWKS_URL', 'is required for ketenpoort adapter (the gateway publishes its internal signing keys there)');
+    const app = ADAPTERS[partner]({
+      sourceUrl,
+      gatewayIssuer: config.publicUrl,
+      getKey: createRemoteJWKSet(new URL(config.GATEWAY_JWKS_URL)),
+      timeoutMs: config.PARTNER_TIMEOUT_MS,
+      logLevel: config.LOG_LEVEL,
+    });
+    await runUntilStopped(app, config, config.ADAPTER_PORT, { role: 'adapter', partner, gatewayIssuer: config.publicUrl });
+  },
+};

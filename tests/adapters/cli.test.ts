@@ -1,0 +1,72 @@
+// `ketenpoort sandbox <partner>` and `ketenpoort adapter <partner>` as their own processes: ports
+// and URLs from configuration, the adapter trusting the gateway's published keys (JWKS), refusing
+// unsigned calls, naming a missing setting, and stopping cleanly on SIGTERM.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { population } from '../../adapters/population/population.js';
+import { createTestSigner, ISSUER, type TestSigner } from './internal-tokens.js';
+import { entitiesQuery, graphql, listen, representations } from './loopback.js';
+import { runPartnerCommand, type PartnerProcess } from './partner-process.js';
+
+let signer: TestSigner;
+let jwksServer: FastifyInstance;
+let jwksUrl: string;
+const running: PartnerProcess[] = [];
+
+beforeAll(async () => {
+  signer = await createTestSigner();
+  jwksServer = Fastify();
+  jwksServer.get('/.well-known/jwks.json', async () => signer.jwks);
+  jwksUrl = `${await listen(jwksServer)}/.well-known/jwks.json`;
+});
+afterEach(async () => {
+  for (const p of running.splice(0)) if (p.proc.exitCode === null) p.proc.kill('SIGKILL');
+});
+afterAll(() => jwksServer.close());
+
+const start = (args: string[], env: Record<string, string>) => {
+  const p = runPartnerCommand(args, { LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env });
+  running.push(p);
+  return p;
+};
+
+describe('ketenpoort sandbox / adapter', () => {
+  it('run a sandbox and an adapter alone; the adapter accepts only gateway-signed calls; SIGTERM stops both', async () => {
+    const sandbox = start(['sandbox', 'cwi'], { SANDBOX_PORT: '0' });
+    const sandboxUrl = String((await sandbox.waitForLog((l) => l.msg === 'sandbox is listening')).url);
+    expect((await fetch(`${sandboxUrl}/openapi.yaml`)).status).toBe(200);
+
+    const adapter = start(['adapter', 'cwi'], { ADAPTER_PORT: '0', CWI_SOURCE_URL: sandboxUrl, GATEWAY_JWKS_URL: jwksUrl, PUBLIC_URL: ISSUER });
+    const adapterUrl = String((await adapter.waitForLog((l) => l.msg === 'adapter is listening')).url);
+    const query = entitiesQuery('inschrijving { status }');
+    const variables = { representations: representations([population()[0]!.bsn]) };
+    expect((await graphql(adapterUrl, query, variables)).status).toBe(401);
+    const ok = await graphql(adapterUrl, query, variables, await signer.sign('cwi'));
+    expect(ok.body).toEqual({ data: { _entities: [{ inschrijving: { status: 'INGESCHREVEN' } }] } });
+
+    adapter.proc.kill('SIGTERM');
+    sandbox.proc.kill('SIGTERM');
+    expect(await adapter.exited).toBe(0);
+    expect(await sandbox.exited).toBe(0);
+    // Nothing personal in the logs: no BSN, no token.
+    for (const out of [adapter.output(), sandbox.output()]) {
+      expect(out).not.toContain(population()[0]!.bsn);
+      expect(out).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    }
+  });
+
+  it('names the missing setting when an adapter has no source URL', async () => {
+    const adapter = start(['adapter', 'uwv'], { GATEWAY_JWKS_URL: jwksUrl });
+    expect(await adapter.exited).toBe(78);
+    expect(adapter.output()).toContain('UWV_SOURCE_URL');
+  });
+
+  it('prints help, and refuses an unknown partner', async () => {
+    const help = start(['sandbox', '--help'], {});
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toContain('SANDBOX_LATENCY_MS');
+    const unknown = start(['adapter', 'belastingdienst'], {});
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toContain('unknown partner');
+  });
+});
