@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { chunks, mapBounded } from '../common/batch-loader.js';
 import { parseJson, type SourceHttp } from '../common/source-http.js';
-import type { CwiSollicitatie, CwiVacatureMatch, CwiWerkzoekende } from './data.js';
+import type { CwiSollicitatie, CwiVacatureMatch, CwiWerkzoekende } from './source-contract.js';
 
 const MAX_BSNS = 50;
 const PAGE_SIZE = 100;

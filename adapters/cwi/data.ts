@@ -4,53 +4,7 @@
 // comma-separated driving licences (an older back office, exposed as it is).
 import { toDutchDate } from '../common/dates.js';
 import { isoDate, population, REFERENCE_DATE, rng, type SyntheticClient } from '../population/population.js';
-
-export type JN = 'J' | 'N';
-
-export interface CwiOpleiding { Naam: string; Niveau: string; Diploma: JN; JaarAfgerond: number | null }
-export interface CwiBeroep { BeroepCode: string; Omschrijving: string; ErvaringJaren: number; Gewenst: JN }
-
-export interface CwiWerkzoekende {
-  Bsn: string;
-  InschrijvingsNummer: string;
-  InschrijfDatum: string;
-  UitschrijfDatum: string | null;
-  Status: 'INGESCHREVEN' | 'UITGESCHREVEN';
-  Vestiging: string;
-  Werkprofiel: {
-    OpleidingsNiveau: string;
-    Opleidingen: CwiOpleiding[];
-    Rijbewijzen: string;
-    EigenVervoer: JN;
-    Beroepen: CwiBeroep[];
-    UrenPerWeek: number;
-    LaatstGewijzigd: string;
-  };
-}
-
-export interface CwiSollicitatie {
-  SollicitatieId: string;
-  Bsn: string;
-  Datum: string;
-  Werkgever: string;
-  Functie: string;
-  VacatureNummer: string | null;
-  Kanaal: 'EMAIL' | 'PORTAAL' | 'BRIEF' | 'TELEFONISCH' | 'OPEN_SOLLICITATIE';
-  Resultaat: 'IN_BEHANDELING' | 'UITGENODIGD' | 'AFGEWEZEN' | 'AANGENOMEN' | 'GEEN_REACTIE';
-}
-
-export interface CwiVacature {
-  VacatureNummer: string;
-  Titel: string;
-  BeroepCode: string;
-  Werkgever: string;
-  Plaats: string;
-  UrenPerWeek: number;
-  PublicatieDatum: string;
-  SluitingsDatum: string;
-}
-
-export interface CwiVacatureMatch { MatchId: string; Bsn: string; Score: number; MatchDatum: string; Vacature: CwiVacature }
+import type { CwiSollicitatie, CwiVacature, CwiVacatureMatch, CwiWerkzoekende, JN } from './source-contract.js';
 
 const BEROEPEN: [code: string, omschrijving: string, niveau: string, opleiding: string][] = [
   ['BRC-0412', 'Magazijnmedewerker', 'MBO2', 'Logistiek medewerker'],

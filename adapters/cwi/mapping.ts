@@ -1,6 +1,6 @@
 // CWI's field names, dd-mm-yyyy dates, J/N flags and comma-separated licences end here.
 import { fromDutchDate } from '../common/dates.js';
-import type { CwiSollicitatie, CwiVacatureMatch, CwiWerkzoekende, JN } from './data.js';
+import type { CwiSollicitatie, CwiVacatureMatch, CwiWerkzoekende, JN } from './source-contract.js';
 
 const flag = (value: JN): boolean => {
   if (value === 'J') return true;

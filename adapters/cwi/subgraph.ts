@@ -8,7 +8,7 @@ import { translated, type SourceHttp } from '../common/source-http.js';
 import type { AdapterContext, SubgraphParts } from '../common/subgraph-app.js';
 import type { InternalCall } from '../common/internal-auth.js';
 import { createCwiClient } from './client.js';
-import type { CwiWerkzoekende } from './data.js';
+import type { CwiWerkzoekende } from './source-contract.js';
 import { toInschrijving, toSollicitaties, toVacatureMatches, toWerkprofiel } from './mapping.js';
 
 interface CwiRequest {

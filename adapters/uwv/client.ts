@@ -3,7 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { chunks, mapBounded } from '../common/batch-loader.js';
 import { parseJson, type SourceHttp } from '../common/source-http.js';
-import type { UwvUitkeringRecord } from './data.js';
+import type { UwvUitkeringRecord } from './source-contract.js';
 
 /** The source's limits, from its contract. */
 const MAX_BSNS = 100;

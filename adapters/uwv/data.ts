@@ -3,22 +3,8 @@
 // Bijstand is not UWV's: the gemeente sandbox serves it.
 import { inkomenVan } from '../population/inkomen.js';
 import { population, REFERENCE_DATE } from '../population/population.js';
+import type { UwvUitkeringRecord } from './source-contract.js';
 
-export interface UwvUitkeringRecord {
-  uitkeringId: string;
-  burgerservicenummer: string;
-  wet: 'WW' | 'WIA' | 'WAJONG';
-  regeling: 'WW' | 'WGA' | 'IVA' | 'WAJONG';
-  statusCode: 'LOPEND' | 'BEEINDIGD';
-  datumAanvang: string;
-  datumEinde: string | null;
-  redenEinde: 'MAXIMALE_DUUR_BEREIKT' | null;
-  brutoMaandbedragCent: number;
-  dagloonCent: number | null;
-  uitkeringspercentage: number | null;
-  arbeidsongeschiktheidspercentage: number | null;
-  datumLaatsteWijziging: string;
-}
 
 export interface UwvRegister {
   byBsn: Map<string, UwvUitkeringRecord[]>;

@@ -1,6 +1,6 @@
 // UWV's field names and units end here: the source's records become the subgraph's UwvUitkering.
 import { fromIsoDate } from '../common/dates.js';
-import type { UwvUitkeringRecord } from './data.js';
+import type { UwvUitkeringRecord } from './source-contract.js';
 
 export interface UwvUitkering {
   id: string;
