@@ -9,6 +9,7 @@ import { seedDemoData } from '../demo/seed.js';
 import { createKeyStore } from '../keys/key-store.js';
 import { openConfiguredDatabase } from '../runtime.js';
 import { serve } from './serve.js';
+import { verifyChainCommand } from './rapportage-commands.js';
 
 export class UsageError extends Error {}
 
@@ -159,4 +160,5 @@ export const commands: Record<string, Command> = {
       }
     },
   },
+  'verify-chain': verifyChainCommand,
 };

@@ -59,7 +59,7 @@ export async function postBijlage(
 ): Promise<RestResult> {
   const h: Record<string, string> = { 'content-type': 'application/pdf', authorization: `Bearer ${await t.token(person)}` };
   for (const [k, v] of Object.entries({ 'idempotency-key': randomUUID(), ...headers })) if (v !== undefined) h[k] = v;
-  const res = await fetch(`${t.url}/rib/v1/trajecten/${trajectId}/bijlagen?bestandsnaam=verslag.pdf`, { method: 'POST', headers: h, body: content });
+  const res = await fetch(`${t.url}/rib/v1/trajecten/${trajectId}/bijlagen?bestandsnaam=verslag.pdf`, { method: 'POST', headers: h, body: new Uint8Array(content) });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 

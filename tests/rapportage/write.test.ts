@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBlocks } from '../../gateway/rapportage/chain.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { activeConsent, gql, postRapportage, rapportage, stored } from './helpers.js';
+import { consentFor, freshTraject, WERKFIT, gql, postRapportage, rapportage, stored } from './helpers.js';
 
 let t: TestApp;
-let consent: Awaited<ReturnType<typeof activeConsent>>;
+let consent: { traject: Awaited<ReturnType<typeof freshTraject>>; token: string; consentId: string };
 beforeAll(async () => {
   t = await startTestApp();
-  consent = await activeConsent(t, 'client-fatima', 'rib-werkfit', ['rapportage:schrijven']);
+  // A trajectory of its own, so demo consents and requests on the seeded one do not interfere.
+  const traject = await freshTraject(t, findDemoPerson('client-fatima')!.bsn!, WERKFIT);
+  consent = { traject, ...(await consentFor(t, 'client-fatima', 'rib-werkfit', traject)) };
 });
 afterAll(() => t?.close());
 
