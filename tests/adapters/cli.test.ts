@@ -36,13 +36,19 @@ describe('ketenpoort sandbox / adapter', () => {
     const sandboxUrl = String((await sandbox.waitForLog((l) => l.msg === 'sandbox is listening')).url);
     expect((await fetch(`${sandboxUrl}/openapi.yaml`)).status).toBe(200);
 
-    const adapter = start(['adapter', 'cwi'], { ADAPTER_PORT: '0', CWI_SOURCE_URL: sandboxUrl, GATEWAY_JWKS_URL: jwksUrl, PUBLIC_URL: ISSUER });
+    // trace: the most talkative level, to show that even then no BSN or token reaches the log.
+    const adapter = start(['adapter', 'cwi'], { ADAPTER_PORT: '0', CWI_SOURCE_URL: sandboxUrl, GATEWAY_JWKS_URL: jwksUrl, PUBLIC_URL: ISSUER, LOG_LEVEL: 'trace' });
     const adapterUrl = String((await adapter.waitForLog((l) => l.msg === 'adapter is listening')).url);
     const query = entitiesQuery('inschrijving { status }');
     const variables = { representations: representations([population()[0]!.bsn]) };
     expect((await graphql(adapterUrl, query, variables)).status).toBe(401);
+    expect((await graphql(adapterUrl, query, variables, await signer.sign('uwv'))).status).toBe(401);
     const ok = await graphql(adapterUrl, query, variables, await signer.sign('cwi'));
     expect(ok.body).toEqual({ data: { _entities: [{ inschrijving: { status: 'INGESCHREVEN' } }] } });
+    // A BSN in the query text itself, and a query that fails.
+    const literal = `{ _entities(representations: [{ __typename: "Klant", bsn: "${population()[0]!.bsn}" }]) { ... on Klant { inschrijving { status } } } }`;
+    expect((await graphql(adapterUrl, literal, {}, await signer.sign('cwi'))).status).toBe(200);
+    await graphql(adapterUrl, `{ _entities(representations: [{ bsn: "${population()[0]!.bsn}" }]) { ... on Nope { x } } }`, {}, await signer.sign('cwi'));
 
     adapter.proc.kill('SIGTERM');
     sandbox.proc.kill('SIGTERM');
