@@ -7,7 +7,7 @@ import { KetenError, type ErrorCode } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { ConsentTokenError, verifyConsentToken, type VerifiedConsentToken } from './consent-token.js';
-import type { LedgerState } from './ledger.js';
+import { ledgerRefusal, type LedgerState } from './ledger.js';
 import { isScope, SCOPES, type ConsentScope, type RibAction } from './scopes.js';
 
 export const CONSENT_POLICY = { id: 'ketenpoort:toestemming:rib-actie', version: '1' } as const;
@@ -57,18 +57,6 @@ class Denial extends Error {
   constructor(readonly code: ErrorCode, readonly reason: string, message: string) {
     super(message);
   }
-}
-
-/** Why the ledger says no, if it does: the order matters (revoked beats expired beats ended). */
-function ledgerDenial(s: LedgerState, now: Date): Denial | undefined {
-  if (s.status === 'revoked') return new Denial('CONSENT_REVOKED', 'consent-revoked', 'the client has revoked this consent');
-  if (s.status === 'expired' || s.validUntil.getTime() <= now.getTime()) {
-    return new Denial('CONSENT_EXPIRED', 'consent-expired', 'this consent has expired; ask the client again');
-  }
-  if (s.status === 'ended' || !s.trajectActive) return new Denial('CONSENT_REVOKED', 'traject-ended', 'the trajectory has ended');
-  if (!s.blokOpen) return new Denial('CONSENT_REVOKED', 'blok-closed', 'the trajectory is no longer assigned to your organisation');
-  if (s.validFrom.getTime() > now.getTime()) return new Denial('CONSENT_REQUIRED', 'consent-not-yet-valid', 'this consent is not valid yet');
-  return undefined;
 }
 
 export async function authorizeRibAction(services: ChainServices, trace: TraceContext, req: RibActionRequest): Promise<RibPermit> {
@@ -136,8 +124,8 @@ export async function authorizeRibAction(services: ChainServices, trace: TraceCo
     if (state.granteeOin !== callerOin || state.trajectId !== req.trajectId) {
       throw new Denial('FORBIDDEN', 'ledger-mismatch', 'this consent does not cover this request');
     }
-    const refused = ledgerDenial(state, now);
-    if (refused) throw refused;
+    const refused = ledgerRefusal(state, now);
+    if (refused) throw new Denial(refused.code, refused.reason, refused.message);
     if (!state.scopes.includes(req.action)) throw new Denial('FORBIDDEN', 'action-not-granted', `the consent does not allow ${req.action}`);
   } catch (err) {
     const d = err instanceof Denial ? err : new Denial('FORBIDDEN', 'internal-error', 'not allowed');

@@ -2,6 +2,7 @@
 // validity, the trajectory's status and whether the grantee's rapportage block is still open. This is
 // what every permit rests on, so it is one small indexed query (primary key + unique key lookups).
 import type { Db } from '../db/database.js';
+import type { ErrorCode } from '../errors.js';
 import { grantedScopes, type ConsentScope } from './scopes.js';
 
 export type ConsentStatus = 'active' | 'revoked' | 'expired' | 'ended';
@@ -59,4 +60,25 @@ export async function readLedger(db: Db, consentId: string): Promise<LedgerState
     trajectActive: r.traject_status === 'active',
     blokOpen: Boolean(r.blok_open),
   };
+}
+
+export interface LedgerRefusal {
+  code: Extract<ErrorCode, 'CONSENT_REVOKED' | 'CONSENT_EXPIRED' | 'CONSENT_REQUIRED'>;
+  reason: string;
+  message: string;
+}
+
+/**
+ * Why the ledger says no right now, if it does. One function for enforcement and token issuance,
+ * so both give the same answer. Order matters: revoked beats expired beats ended.
+ */
+export function ledgerRefusal(s: LedgerState, now: Date): LedgerRefusal | undefined {
+  if (s.status === 'revoked') return { code: 'CONSENT_REVOKED', reason: 'consent-revoked', message: 'the client has revoked this consent' };
+  if (s.status === 'expired' || s.validUntil.getTime() <= now.getTime()) {
+    return { code: 'CONSENT_EXPIRED', reason: 'consent-expired', message: 'this consent has expired; ask the client again' };
+  }
+  if (s.status === 'ended' || !s.trajectActive) return { code: 'CONSENT_REVOKED', reason: 'traject-ended', message: 'the trajectory has ended' };
+  if (!s.blokOpen) return { code: 'CONSENT_REVOKED', reason: 'blok-closed', message: 'the trajectory is no longer assigned to your organisation' };
+  if (s.validFrom.getTime() > now.getTime()) return { code: 'CONSENT_REQUIRED', reason: 'consent-not-yet-valid', message: 'this consent is not valid yet' };
+  return undefined;
 }

@@ -6,6 +6,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { TraceContext } from '../logs/trace.js';
 import { signConsentToken, type SignedConsentToken } from './consent-token.js';
 import { createConsentCore, type ConsentDeps } from './core.js';
+import { ledgerRefusal } from './ledger.js';
 import { actorOf, logConsentProcessing } from './events.js';
 import { createRequestFlows, requireClient, requireRib, type RequestInput } from './requests.js';
 import { grantedScopes, toAuthorizationDetails } from './scopes.js';
@@ -120,10 +121,10 @@ export function createConsentService(deps: ConsentDeps & { keys: KeyStore }) {
     async issueToken(who: Caller, consentId: unknown): Promise<SignedConsentToken> {
       const rib = requireRib(who);
       const c = await ownConsent(consentId, (x) => x.granteeOin === rib.oin);
-      const state = await core.state(c.id, false);
-      const s = state.state!;
-      if (s.status === 'revoked' || !s.trajectActive || !s.blokOpen) throw new KetenError('CONSENT_REVOKED', 'this consent is no longer active');
-      if (s.status !== 'active' || s.validUntil <= new Date()) throw new KetenError('CONSENT_EXPIRED', 'this consent has expired');
+      const { state: s } = await core.state(c.id, false);
+      if (!s) throw notFound('consent');
+      const refused = ledgerRefusal(s, new Date());
+      if (refused) throw new KetenError(refused.code, refused.message, { reason: refused.reason });
       const scopes = grantedScopes(c.authorizationDetails, c.trajectId);
       return signConsentToken(deps.keys, deps.config.publicUrl, {
         consentId: c.id,
