@@ -57,5 +57,6 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   await app.register(consentRoutes);
   await app.register(rapportageRoutes);
   if (subgraphs?.length) await app.register(graphPlugin, { services: subgraphs });
+  if (subgraphs?.length) await app.register((await import('./pages/plugin.js')).pagesPlugin); // web pages (they call /graphql)
   return app;
 }

@@ -1,0 +1,27 @@
+// The pages' styles: the NL Design System's Utrecht component library and design tokens, straight
+// from their npm packages, and our own small additions. Served with a short cache and no other
+// files: only the names listed here can be fetched.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+const FILES: Record<string, string> = {
+  'utrecht/theme.css': join(packageDir('@utrecht/design-tokens'), 'dist', 'theme.css'),
+  'utrecht/index.css': join(packageDir('@utrecht/component-library-css'), 'dist', 'index.css'),
+  'ketenpoort.css': fileURLToPath(new URL('./assets/ketenpoort.css', import.meta.url)),
+};
+
+export async function assetRoutes(app: FastifyInstance) {
+  // Read once at start: a missing package stops the start instead of breaking pages later.
+  const contents = new Map(Object.entries(FILES).map(([name, file]) => [name, readFileSync(file)]));
+  for (const [name, body] of contents) {
+    app.get(`/assets/${name}`, async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body),
+    );
+  }
+}

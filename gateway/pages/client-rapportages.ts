@@ -1,0 +1,53 @@
+// "Rapportages": what re-integratiebureaus wrote about the client ("de klant mag en kan dit zien"),
+// newest first. Each report opens on its own page; a corrected report shows its earlier versions.
+import type { FastifyInstance } from 'fastify';
+import { alert, badge, heading, linkButton, paragraph } from './components.js';
+import { isId } from './consent-queries.js';
+import type { Pages } from './context.js';
+import { datum } from './format.js';
+import { html } from './html.js';
+import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from './rapportage-view.js';
+
+export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages) {
+  const guard = { preHandler: pages.requireRole('client') };
+  const mine = async (request: Parameters<Pages['session']>[0]) =>
+    (await pages.graph<{ mijnRapportages: Rapportage[] }>(pages.session(request), `query MijnRapportages { mijnRapportages { ${RAPPORTAGE_FIELDS} } }`)).data?.mijnRapportages ?? [];
+
+  app.get('/mijn/rapportages', guard, async (request, reply) => {
+    const current = (await mine(request)).filter((r) => r.actueel);
+    const body = html`${heading(1, 'Rapportages over u')}
+      ${paragraph('Een re-integratiebureau schrijft op hoe het gaat in uw traject. Dat heet een rapportage. Uw klantmanager leest die ook.')}
+      ${current.length === 0
+        ? paragraph('Er is nog geen rapportage over u geschreven.')
+        : html`<ul class="kp-cards">${current.map(
+            (r) => html`<li class="kp-card">
+              ${heading(2, html`<a class="utrecht-link" href="/mijn/rapportages/${r.id}">${rapportageTitle(r)}</a>`)}
+              ${paragraph(html`Van ${r.bureau?.naam ?? 'een re-integratiebureau'}, ontvangen op ${datum(r.ontvangenOp)}. ${r.versie > 1 ? badge('neutral', 'Verbeterd') : ''}`)}
+            </li>`,
+          )}</ul>`}`;
+    return pages.send(request, reply, { title: 'Rapportages over u', current: '/mijn/rapportages', body });
+  });
+
+  app.get<{ Params: { id: string } }>('/mijn/rapportages/:id', guard, async (request, reply) => {
+    const all = isId(request.params.id) ? await mine(request) : [];
+    const r = all.find((x) => x.id === request.params.id);
+    if (!r) {
+      return pages.send(request, reply, {
+        title: 'Niet gevonden',
+        status: 404,
+        body: html`${heading(1, 'Deze rapportage is er niet')}${alert('info', 'Misschien is de link niet goed.')}${linkButton('/mijn/rapportages', 'Naar alle rapportages', 'primary-action')}`,
+      });
+    }
+    const versions = all.filter((x) => x.origineel === r.origineel && x.id !== r.id).sort((a, b) => b.versie - a.versie);
+    const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/mijn/rapportages">Terug naar alle rapportages</a></p>
+      ${heading(1, rapportageTitle(r))}
+      ${rapportageBody(r, 1)}
+      ${versions.length
+        ? html`${heading(2, 'Andere versies van deze rapportage')}
+          <ul class="utrecht-unordered-list">${versions.map(
+            (v) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/mijn/rapportages/${v.id}">Versie ${v.versie}</a>, ontvangen op ${datum(v.ontvangenOp)}${v.actueel ? ' (de nieuwste)' : ''}</li>`,
+          )}</ul>`
+        : ''}`;
+    return pages.send(request, reply, { title: rapportageTitle(r), current: '/mijn/rapportages', body });
+  });
+}

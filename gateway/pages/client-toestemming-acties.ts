@@ -1,0 +1,171 @@
+// The client's three decisions on consent, each a GET that explains and a POST that does it: say
+// yes to a request, say no, or revoke. The confirmation says what will start or stop. When the
+// session ran out in between, the reason typed is kept (drafts.ts) and shown again after login.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { alert, heading, linkButton, paragraph, textArea } from './components.js';
+import { mayDo, willStop } from './consent-words.js';
+import type { Pages } from './context.js';
+import { mustSucceed } from './graph-client.js';
+import { takeDraft } from './drafts.js';
+import { datum } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { TOESTEMMING_FIELDS, VERZOEK_FIELDS, isId, type Toestemming, type Verzoek } from './consent-queries.js';
+
+type Params = { Params: { id: string } };
+type Post = Params & { Body: { reden?: string } };
+const REASON_MAX = 500;
+
+function list(items: string[]): SafeHtml {
+  return html`<ul class="utrecht-unordered-list">${items.map((i) => html`<li class="utrecht-unordered-list__item">${i}</li>`)}</ul>`;
+}
+
+function confirmForm(csrf: string, action: string, button: string, extra: SafeHtml | string = '', danger = false): SafeHtml {
+  return html`<form method="post" action="${action}" class="kp-form">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    ${extra}
+    <div class="utrecht-button-group kp-actions">
+      <button type="submit" class="utrecht-button utrecht-button--primary-action${danger ? ' utrecht-button--danger' : ''}">${button}</button>
+      <a class="utrecht-link" href="/mijn/toestemmingen">Terug, ik doe niets</a>
+    </div>
+  </form>`;
+}
+
+const reason = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, REASON_MAX) : undefined);
+
+export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
+  const guard = { preHandler: pages.requireRole('client') };
+  const guardPost = { preHandler: [app.csrfProtection, pages.requireRole('client')] };
+
+  async function findRequest(request: FastifyRequest<Params>): Promise<Verzoek | undefined> {
+    if (!isId(request.params.id)) return undefined;
+    const { data } = await pages.graph<{ mijnToestemmingsverzoeken: Verzoek[] }>(
+      pages.session(request),
+      `query Verzoeken { mijnToestemmingsverzoeken { ${VERZOEK_FIELDS} } }`,
+    );
+    return data?.mijnToestemmingsverzoeken.find((v) => v.id === request.params.id);
+  }
+
+  async function findConsent(request: FastifyRequest<Params>): Promise<Toestemming | undefined> {
+    if (!isId(request.params.id)) return undefined;
+    const { data } = await pages.graph<{ mijnToestemmingen: Toestemming[] }>(
+      pages.session(request),
+      `query Toestemmingen { mijnToestemmingen { ${TOESTEMMING_FIELDS} } }`,
+    );
+    return data?.mijnToestemmingen.find((t) => t.id === request.params.id);
+  }
+
+  function gone(request: FastifyRequest, reply: FastifyReply, text: string) {
+    return pages.send(request, reply, {
+      title: 'Niet meer open',
+      status: 404,
+      body: html`${heading(1, 'Dit kan niet meer')}${alert('info', text)}${linkButton('/mijn/toestemmingen', 'Naar wie mag meekijken', 'primary-action')}`,
+    });
+  }
+
+  app.get<Params>('/mijn/verzoeken/:id/goedkeuren', guard, async (request, reply) => {
+    const v = await findRequest(request);
+    if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
+    return pages.send(request, reply, {
+      title: 'Toestemming geven',
+      current: '/mijn/toestemmingen',
+      body: html`${heading(1, `Mag ${v.bureau.naam} meekijken?`)}
+        ${paragraph(html`Het gaat om uw traject <strong>${v.trajectTitel}</strong>.`)}
+        ${heading(2, 'Wat gebeurt er als u ja zegt?')}
+        ${paragraph(`${v.bureau.naam} mag dan tot en met ${datum(v.gevraagdTot)}:`)}
+        ${list(v.bevoegdheden.map(mayDo))}
+        ${paragraph(`${v.bureau.naam} ziet verder niets van u. Niet uw uitkering, niet uw burgerservicenummer.`)}
+        ${paragraph('U kunt uw toestemming altijd weer intrekken. Dan stopt het meteen.')}
+        ${confirmForm(pages.csrf(reply), `/mijn/verzoeken/${v.id}/goedkeuren`, 'Ja, ik geef toestemming')}`,
+    });
+  });
+
+  app.post<Post>('/mijn/verzoeken/:id/goedkeuren', guardPost, async (request, reply) => {
+    if (!isId(request.params.id)) return gone(request, reply, 'Deze vraag bestaat niet.');
+    await pages.graph(pages.session(request), 'mutation KeurGoed($id: ID!) { keurVerzoekGoed(verzoekId: $id) { id status } }', { id: request.params.id }).then(mustSucceed);
+    return reply.redirect('/mijn/toestemmingen?klaar=goedgekeurd', 303);
+  });
+
+  app.get<Params>('/mijn/verzoeken/:id/afwijzen', guard, async (request, reply) => {
+    const v = await findRequest(request);
+    if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
+    const draft = takeDraft(request, reply, pages.sealer, pages.cookie.secure, request.url.split('?')[0]!, pages.session(request).subject);
+    return pages.send(request, reply, {
+      title: 'Nee zeggen',
+      current: '/mijn/toestemmingen',
+      body: html`${heading(1, `Nee zeggen tegen ${v.bureau.naam}`)}
+        ${draft ? alert('info', 'U was uitgelogd. Wat u had ingevuld staat er nog. Kijk het na en klik nog een keer op de knop.') : ''}
+        ${paragraph(html`Het gaat om uw traject <strong>${v.trajectTitel}</strong>.`)}
+        ${heading(2, 'Wat gebeurt er als u nee zegt?')}
+        ${paragraph(`${v.bureau.naam} krijgt geen toegang. Het bureau mag dan niet:`)}
+        ${list(v.bevoegdheden.map(mayDo))}
+        ${paragraph('Praat hierover met uw klantmanager als u het traject wel wilt doen.')}
+        ${confirmForm(pages.csrf(reply), `/mijn/verzoeken/${v.id}/afwijzen`, 'Nee, ik geef geen toestemming',
+          textArea({ id: 'reden', name: 'reden', label: 'Waarom zegt u nee? (mag u leeg laten)', value: draft?.reden, maxlength: REASON_MAX }))}`,
+    });
+  });
+
+  app.post<Post>('/mijn/verzoeken/:id/afwijzen', guardPost, async (request, reply) => {
+    if (!isId(request.params.id)) return gone(request, reply, 'Deze vraag bestaat niet.');
+    await pages.graph(pages.session(request), 'mutation WijsAf($id: ID!, $reden: String) { wijsVerzoekAf(verzoekId: $id, reden: $reden) { id status } }', {
+      id: request.params.id,
+      reden: reason(request.body?.reden),
+    }).then(mustSucceed);
+    return reply.redirect('/mijn/toestemmingen?klaar=afgewezen', 303);
+  });
+
+  app.get<Params>('/mijn/toestemmingen/:id/intrekken', guard, async (request, reply) => {
+    const t = await findConsent(request);
+    if (!t || t.status !== 'actief') return gone(request, reply, 'Deze toestemming geldt al niet meer.');
+    const draft = takeDraft(request, reply, pages.sealer, pages.cookie.secure, request.url.split('?')[0]!, pages.session(request).subject);
+    return pages.send(request, reply, {
+      title: 'Toestemming intrekken',
+      current: '/mijn/toestemmingen',
+      body: html`${heading(1, `Toestemming voor ${t.bureau.naam} intrekken`)}
+        ${draft ? alert('info', 'U was uitgelogd. Wat u had ingevuld staat er nog. Kijk het na en klik nog een keer op de knop.') : ''}
+        ${paragraph(html`Het gaat om uw traject <strong>${t.trajectTitel}</strong>.`)}
+        ${heading(2, 'Wat stopt er?')}
+        ${paragraph(`Meteen nadat u op de knop klikt, kan ${t.bureau.naam}:`)}
+        ${list(t.bevoegdheden.map(willStop))}
+        ${heading(2, 'Wat blijft er?')}
+        ${paragraph('Rapportages die al geschreven zijn, blijven bewaard. U en uw klantmanager kunnen ze blijven lezen.')}
+        ${paragraph('Misschien kan uw traject dan niet verder. Praat daarover met uw klantmanager.')}
+        ${confirmForm(pages.csrf(reply), `/mijn/toestemmingen/${t.id}/intrekken`, 'Ja, trek mijn toestemming in',
+          textArea({ id: 'reden', name: 'reden', label: 'Waarom trekt u uw toestemming in? (mag u leeg laten)', value: draft?.reden, maxlength: REASON_MAX }), true)}`,
+    });
+  });
+
+  app.post<Post>('/mijn/toestemmingen/:id/intrekken', guardPost, async (request, reply) => {
+    if (!isId(request.params.id)) return gone(request, reply, 'Deze toestemming bestaat niet.');
+    await pages.graph(pages.session(request), 'mutation TrekIn($id: ID!, $reden: String) { trekToestemmingIn(toestemmingId: $id, reden: $reden) { id status } }', {
+      id: request.params.id,
+      reden: reason(request.body?.reden),
+    }).then(mustSucceed);
+    return reply.redirect('/mijn/toestemmingen?klaar=ingetrokken', 303);
+  });
+
+  // The receipt as a text file the client can keep: the plain text, then the signed content and
+  // its signature, so anyone can check it later against the keys at /.well-known/jwks.json.
+  app.get<Params>('/mijn/toestemmingen/:id/ontvangstbewijs', guard, async (request, reply) => {
+    if (!isId(request.params.id)) return gone(request, reply, 'Deze toestemming bestaat niet.');
+    const { data } = await pages.graph<{ ontvangstbewijs: { tekst: string; inhoud: string; handtekening: string; kid: string } }>(
+      pages.session(request),
+      'query Bewijs($id: ID!) { ontvangstbewijs(toestemmingId: $id) { tekst inhoud handtekening kid } }',
+      { id: request.params.id },
+    );
+    const r = data!.ontvangstbewijs;
+    const text = [
+      r.tekst.trim(),
+      '',
+      '---- Voor controle (u hoeft hier niets mee te doen) ----',
+      `Sleutel: ${r.kid}`,
+      `Ondertekende inhoud: ${r.inhoud}`,
+      `Handtekening (JWS): ${r.handtekening}`,
+      `Controleren met de sleutels op: ${pages.config.publicUrl}/.well-known/jwks.json`,
+      '',
+    ].join('\n');
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('content-disposition', `attachment; filename="toestemming-${request.params.id}.txt"`)
+      .send(text);
+  });
+}

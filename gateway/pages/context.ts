@@ -1,0 +1,120 @@
+// What every page handler shares: the graph client, the sealer, the session guard, rendering with
+// the security headers, and one error page for everything that goes wrong. Page modules get this
+// object rather than reaching into the app, so they cannot bypass the graph.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../auth/caller.js';
+import type { Config } from '../config.js';
+import { alert, heading, linkButton, paragraph } from './components.js';
+import { csrfToken, isCsrfError } from './csrf.js';
+import { saveDraft } from './drafts.js';
+import { GraphRequestError, SessionExpiredError, type Graph } from './graph-client.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import type { Sealer } from './seal.js';
+import { homeFor, type CookieSettings, type PageSession } from './session.js';
+
+export interface PageView {
+  title: string;
+  body: SafeHtml;
+  current?: string;
+  status?: number;
+}
+
+export interface Pages {
+  config: Readonly<Config>;
+  graph: Graph;
+  sealer: Sealer;
+  cookie: CookieSettings;
+  /** The logged-in person; only inside routes guarded by `requireRole`. */
+  session(request: FastifyRequest): PageSession;
+  requireRole(...roles: Role[]): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  send(request: FastifyRequest, reply: FastifyReply, view: PageView): FastifyReply;
+  csrf(reply: FastifyReply): string;
+}
+
+/** Sends the person to log in; a POST's fields are kept as a draft for the same form. */
+export function toLogin(pages: Pick<Pages, 'sealer' | 'cookie'>, request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0]!;
+  if (request.method === 'POST') {
+    saveDraft(reply, pages.sealer, pages.cookie.secure, path, request.body, request.pages?.expired?.subject ?? request.pages?.current?.subject);
+    return reply.redirect(`/inloggen?terug=${encodeURIComponent(path)}&verlopen=1`, 303);
+  }
+  const wasLoggedIn = Boolean(request.pages?.expired || request.pages?.current);
+  return reply.redirect(`/inloggen?terug=${encodeURIComponent(request.url)}${wasLoggedIn ? '&verlopen=1' : ''}`, 303);
+}
+
+export function createPages(app: FastifyInstance, deps: { graph: Graph; sealer: Sealer; cookie: CookieSettings }): Pages {
+  const pages: Pages = {
+    config: app.config,
+    ...deps,
+    session(request) {
+      const s = request.pages?.current;
+      if (!s) throw new SessionExpiredError();
+      return s;
+    },
+    requireRole(...roles) {
+      return async (request, reply) => {
+        const s = request.pages?.current;
+        if (!s) return toLogin(pages, request, reply);
+        if (!roles.includes(s.role)) {
+          return pages.send(request, reply, {
+            title: 'Geen toegang',
+            status: 403,
+            body: html`${heading(1, 'Deze pagina is niet voor u')}
+              ${paragraph('U bent ingelogd, maar deze pagina hoort bij een andere rol.')}
+              ${linkButton(homeFor(s.role), 'Naar uw eigen startpagina', 'primary-action')}`,
+          });
+        }
+      };
+    },
+    csrf(reply) {
+      return csrfToken(reply);
+    },
+    send(request, reply, view) {
+      const session = request.pages?.current;
+      return reply
+        .code(view.status ?? 200)
+        .type('text/html; charset=utf-8')
+        .send(layout({ title: view.title, body: view.body, session, current: view.current, csrf: session ? csrfToken(reply) : undefined }));
+    },
+  };
+  return pages;
+}
+
+const GRAPH_MESSAGES: Record<string, { status: number; title: string; text: string }> = {
+  FORBIDDEN: { status: 403, title: 'Geen toegang', text: 'U mag deze gegevens niet zien of deze actie niet doen.' },
+  NOT_FOUND: { status: 404, title: 'Niet gevonden', text: 'Wat u zoekt bestaat niet (meer).' },
+  BAD_USER_INPUT: { status: 400, title: 'Dat lukte niet', text: 'Wat u invulde klopt niet. Ga terug en kijk het na.' },
+  CONFLICT: { status: 409, title: 'Dat lukte niet', text: 'Dit is al veranderd, misschien in een ander venster. Ga terug en kijk opnieuw.' },
+  CONSENT_REQUIRED: { status: 403, title: 'Geen toestemming', text: 'Hiervoor is toestemming nodig.' },
+  CONSENT_REVOKED: { status: 403, title: 'Toestemming ingetrokken', text: 'Deze toestemming is ingetrokken.' },
+  CONSENT_EXPIRED: { status: 403, title: 'Toestemming verlopen', text: 'Deze toestemming is verlopen.' },
+  PARTNER_UNAVAILABLE: { status: 502, title: 'Even niet beschikbaar', text: 'Een organisatie in de keten geeft nu geen antwoord. Probeer het over een paar minuten opnieuw.' },
+  RATE_LIMITED: { status: 429, title: 'Even wachten', text: 'Er komen te veel verzoeken binnen. Probeer het over een minuut opnieuw.' },
+};
+
+export function installPageErrors(app: FastifyInstance, pages: Pages) {
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof SessionExpiredError) return toLogin(pages, request, reply);
+    if (isCsrfError(err)) {
+      return pages.send(request, reply, {
+        title: 'Formulier verlopen',
+        status: 403,
+        body: html`${heading(1, 'Dit formulier is verlopen')}
+          ${alert('warning', 'Er is niets veranderd. Open de pagina opnieuw en probeer het nog een keer.')}
+          ${linkButton('/', 'Naar de startpagina', 'primary-action')}`,
+      });
+    }
+    let message = GRAPH_MESSAGES[err instanceof GraphRequestError ? err.code : ''];
+    if (!message) {
+      // Only the code and the error's own message: never the request body or the token.
+      request.log.error({ err: err instanceof GraphRequestError ? { codes: err.errors.map((e) => e.code) } : err }, 'page failed');
+      message = { status: 500, title: 'Er ging iets mis', text: 'Er ging bij ons iets mis. Uw gegevens zijn niet veranderd. Probeer het later opnieuw.' };
+    }
+    return pages.send(request, reply, {
+      title: message.title,
+      status: message.status,
+      body: html`${heading(1, message.title)}${alert('error', message.text)}${paragraph(html`<a class="utrecht-link" href="/">Terug naar de startpagina</a>`)}`,
+    });
+  });
+}

@@ -1,0 +1,76 @@
+// The klantmanager's caseload: open signals first (a new report, a late one), then the clients,
+// each with name, address, phone and their signals; paged through the gemeente's own paging.
+import type { FastifyInstance } from 'fastify';
+import { heading, paragraph } from './components.js';
+import { SIGNAL_FIELDS, klantTable, signalList, type CaseloadKlant, type Signalering } from './caseload-view.js';
+import type { Pages } from './context.js';
+import { mustSucceed, partnerDown } from './graph-client.js';
+import { html } from './html.js';
+import { isId } from './consent-queries.js';
+import { partnerNotice, unavailablePartners } from './partners.js';
+
+const PAGE_SIZE = 25;
+
+export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pages) {
+  const guard = { preHandler: pages.requireRole('klantmanager') };
+
+  app.get<{ Querystring: { na?: string } }>('/klantmanager', guard, async (request, reply) => {
+    const session = pages.session(request);
+    const na = typeof request.query.na === 'string' && request.query.na.length <= 200 ? request.query.na : undefined;
+    // Two requests: the caseload comes from the gemeente, the signals from the chain itself; when
+    // the gemeente is down the signals still show.
+    const [caseloadAnswer, signalAnswer] = await Promise.all([
+      pages
+        .graph<{ caseload: { klanten: CaseloadKlant[]; volgende: string | null; totaal: number } | null }>(
+          session,
+          `query Caseload($eerste: Int, $na: String) {
+            caseload(eerste: $eerste, na: $na) { klanten { bsn naam { volledigeNaam } adres { straat huisnummer postcode woonplaats } telefoon } volgende totaal } }`,
+          { eerste: PAGE_SIZE, na },
+        )
+        .catch(partnerDown),
+      pages.graph<{ signaleringen: Signalering[] }>(session, `query Signalen { signaleringen(alleenOpen: true) { ${SIGNAL_FIELDS} } }`),
+    ]);
+    const caseload = caseloadAnswer.data?.caseload;
+    const signals = signalAnswer.data?.signaleringen ?? [];
+    const errors = caseloadAnswer.errors;
+    const names = new Map((caseload?.klanten ?? []).map((k) => [k.bsn, k.naam.volledigeNaam]));
+    const down = unavailablePartners(errors);
+    const csrf = pages.csrf(reply);
+    const body = html`${heading(1, 'Mijn caseload')}
+      ${partnerNotice(down, 'klantmanager')}
+      <section aria-labelledby="signalen">
+        ${heading(2, `Signalen (${signals.length})`, 'signalen')}
+        ${signals.length ? signalList(pages, signals, csrf, names, '/klantmanager') : paragraph('Geen open signalen.')}
+      </section>
+      <section aria-labelledby="klanten">
+        ${heading(2, 'Klanten', 'klanten')}
+        ${caseload
+          ? html`${paragraph(`${caseload.totaal} klanten in totaal.`)}
+            ${klantTable(pages, caseload.klanten, signals, na ? 'Klanten, volgende pagina' : 'Klanten, eerste pagina')}
+            <p class="utrecht-paragraph kp-paging">
+              ${na ? html`<a class="utrecht-link" href="/klantmanager">Naar het begin</a> ` : ''}
+              ${caseload.volgende ? html`<a class="utrecht-link" href="/klantmanager?na=${encodeURIComponent(caseload.volgende)}">Volgende ${PAGE_SIZE} klanten</a>` : ''}
+            </p>`
+          : paragraph('De caseload is nu niet op te halen.')}
+      </section>`;
+    return pages.send(request, reply, { title: 'Mijn caseload', current: '/klantmanager', body });
+  });
+
+  app.post<{ Params: { id: string }; Body: { terug?: string } }>(
+    '/klantmanager/signaleringen/:id/afhandelen',
+    { preHandler: [app.csrfProtection, pages.requireRole('klantmanager')] },
+    async (request, reply) => {
+      if (isId(request.params.id)) {
+        await pages
+          .graph(pages.session(request), 'mutation Afhandelen($id: ID!) { handelSignaleringAf(id: $id) { id afgehandeldOp } }', { id: request.params.id })
+          .then(mustSucceed);
+      }
+      const terug = typeof request.body?.terug === 'string' && request.body.terug.startsWith('/klantmanager') && !request.body.terug.startsWith('//') ? request.body.terug : '/klantmanager';
+      return reply.redirect(terug, 303);
+    },
+  );
+
+  // The GET for the same path: after a login that interrupted "Afgehandeld", land on the caseload.
+  app.get('/klantmanager/signaleringen/:id/afhandelen', guard, async (_request, reply) => reply.redirect('/klantmanager', 303));
+
+}

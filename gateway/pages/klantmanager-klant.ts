@@ -1,0 +1,110 @@
+// One client for the klantmanager: the combined werk/inkomen view (with any partner that is down
+// named, the rest shown), the client's open signals, and the trajectories with their rapportage
+// blocks: which bureau, open or closed since when, and every report with its versions.
+import type { FastifyInstance } from 'fastify';
+import { alert, badge, dataList, heading, linkButton, paragraph } from './components.js';
+import { SIGNAL_FIELDS, signalList, type Signalering } from './caseload-view.js';
+import type { Pages } from './context.js';
+import { datum } from './format.js';
+import { partnerDown } from './graph-client.js';
+import { html, type SafeHtml } from './html.js';
+import { bsnFromRef } from './klant-ref.js';
+import { partnerNotice, unavailablePartners } from './partners.js';
+import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from './rapportage-view.js';
+import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from './werk-inkomen-view.js';
+
+interface Blok {
+  id: string;
+  rib: { naam: string };
+  status: string;
+  geopendOp: string;
+  geslotenOp: string | null;
+}
+
+interface Traject {
+  id: string;
+  titel: string;
+  startdatum: string;
+  einddatum: string;
+  status: string;
+  rapportageblokken: Blok[];
+}
+
+interface BlokMetRapportages {
+  blokId: string;
+  rapportages: Rapportage[];
+}
+
+const TRAJECT_FIELDS = 'trajecten { id titel startdatum einddatum status rapportageblokken { id rib { naam } status geopendOp geslotenOp } }';
+
+function blockView(b: Blok, reports: Rapportage[]): SafeHtml {
+  const sorted = [...reports].sort((x, y) => y.volgnummer - x.volgnummer);
+  return html`<div class="kp-block">
+    ${heading(4, html`Rapportageblok van ${b.rib.naam} ${badge(b.status === 'open' ? 'active' : 'inactive', b.status === 'open' ? 'Open' : 'Gesloten')}`)}
+    ${paragraph(`Geopend op ${datum(b.geopendOp)}${b.geslotenOp ? `, gesloten op ${datum(b.geslotenOp)}` : ''}.`)}
+    ${sorted.length
+      ? html`<ul class="kp-reports">${sorted.map(
+          (r) => html`<li class="kp-report"><details class="kp-details"${r.actueel && r === sorted[0] ? html` open` : ''}>
+            <summary>${rapportageTitle(r)}${r.versie > 1 ? `, versie ${r.versie}` : ''}${r.actueel ? '' : ' (vervangen)'} — ontvangen ${datum(r.ontvangenOp)}</summary>
+            <div class="kp-report__body">${rapportageBody(r, 4)}</div>
+          </details></li>`,
+        )}</ul>`
+      : paragraph('Nog geen rapportages in dit blok.')}
+  </div>`;
+}
+
+export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages) {
+  app.get<{ Params: { ref: string } }>('/klantmanager/klanten/:ref', { preHandler: pages.requireRole('klantmanager') }, async (request, reply) => {
+    const bsn = bsnFromRef(pages.sealer, request.params.ref);
+    if (!bsn) {
+      return pages.send(request, reply, {
+        title: 'Niet gevonden',
+        status: 404,
+        body: html`${heading(1, 'Deze klant is niet te openen')}${alert('info', 'De link is niet goed of te oud. Zoek de klant opnieuw.')}${linkButton('/klantmanager/zoeken', 'Klant zoeken', 'primary-action')}`,
+      });
+    }
+    const session = pages.session(request);
+    const [beeld, trajecten, signalen] = await Promise.all([
+      pages.graph<{ klant: KlantBeeld | null }>(session, `query Klantbeeld($bsn: ID!) { klant(bsn: $bsn) { ${KLANTBEELD_FIELDS} } }`, { bsn }).catch(partnerDown),
+      pages.graph<{ klant: { trajecten: Traject[] } | null }>(session, `query Trajecten($bsn: ID!) { klant(bsn: $bsn) { ${TRAJECT_FIELDS} } }`, { bsn }).catch(partnerDown),
+      pages.graph<{ signaleringen: Signalering[] }>(session, `query Signalen { signaleringen(alleenOpen: true) { ${SIGNAL_FIELDS} } }`),
+    ]);
+    const k = beeld.data?.klant;
+    const down = unavailablePartners([...beeld.errors, ...trajecten.errors]);
+    if (!k && !down.includes('gemeente')) down.push('gemeente');
+    const trajects = trajecten.data?.klant?.trajecten ?? [];
+    const reports = await Promise.all(
+      trajects.map((t) =>
+        pages
+          .graph<{ trajectRapportages: BlokMetRapportages[] }>(session, `query Rapportages($id: ID!) { trajectRapportages(trajectId: $id) { blokId rapportages { ${RAPPORTAGE_FIELDS} } } }`, { id: t.id })
+          .then((a) => new Map((a.data?.trajectRapportages ?? []).map((b) => [b.blokId, b.rapportages]))),
+      ),
+    );
+    const own = (signalen.data?.signaleringen ?? []).filter((s) => s.bsn === bsn);
+    const name = k?.naam?.volledigeNaam ?? 'Klant';
+    const back = request.url.split('?')[0]!;
+
+    const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/klantmanager">Terug naar de caseload</a></p>
+      ${heading(1, name)}
+      ${partnerNotice(down, 'klantmanager')}
+      ${own.length ? html`<section aria-labelledby="signalen">${heading(2, 'Open signalen', 'signalen')}${signalList(pages, own, pages.csrf(reply), new Map([[bsn, name]]), back)}</section>` : ''}
+      ${k
+        ? html`<section class="kp-card" aria-labelledby="gegevens">${heading(2, 'Gegevens', 'gegevens')}
+            ${dataList([['Adres', adresText(k)], ['Telefoon', k.telefoon]])}</section>
+          <div class="kp-columns">${inkomenSection(k, down, 2, false)}${werkSection(k, down, 2, false)}</div>`
+        : ''}
+      <section aria-labelledby="trajecten">
+        ${heading(2, 'Trajecten en rapportages', 'trajecten')}
+        ${trajects.length
+          ? trajects.map(
+              (t, i) => html`<article class="kp-card" aria-labelledby="traject-${t.id}">
+                ${heading(3, t.titel, `traject-${t.id}`)}
+                ${paragraph(html`${badge(t.status === 'actief' ? 'active' : 'inactive', t.status === 'actief' ? 'Loopt' : 'Beëindigd')} Van ${datum(t.startdatum)} tot en met ${datum(t.einddatum)}.`)}
+                ${t.rapportageblokken.length ? t.rapportageblokken.map((b) => blockView(b, reports[i]?.get(b.id) ?? [])) : paragraph('Nog niet aan een re-integratiebureau gegeven.')}
+              </article>`,
+            )
+          : paragraph('Geen trajecten.')}
+      </section>`;
+    return pages.send(request, reply, { title: name, current: '/klantmanager', body });
+  });
+}
