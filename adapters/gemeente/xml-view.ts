@@ -13,7 +13,8 @@ function klantElement(k: GemeenteKlantRecord) {
     klantnummer: k.klantnummer,
     gemeente: { '@_oin': k.gemeenteOin },
     voornamen: k.voornamen,
-    voorvoegselGeslachtsnaam: k.voorvoegselGeslachtsnaam ?? '',
+    // Optional elements are left out when empty, as the contract says (not written as <x/>).
+    ...(k.voorvoegselGeslachtsnaam ? { voorvoegselGeslachtsnaam: k.voorvoegselGeslachtsnaam } : {}),
     geslachtsnaam: k.geslachtsnaam,
     geboortedatum: k.geboortedatum,
     geslachtsaanduiding: k.geslachtsaanduiding,
@@ -36,7 +37,7 @@ function klantElement(k: GemeenteKlantRecord) {
             korting: k.bijstand.korting,
             uitkeringsbedrag: k.bijstand.uitkeringsbedrag,
             ingangsdatum: k.bijstand.ingangsdatum,
-            einddatum: k.bijstand.einddatum ?? '',
+            ...(k.bijstand.einddatum ? { einddatum: k.bijstand.einddatum } : {}),
             status: k.bijstand.status,
           },
         }

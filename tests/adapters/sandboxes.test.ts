@@ -153,6 +153,8 @@ describe('gemeente sandbox', () => {
         for (const element of required) expect(k[element], element).toBeDefined();
         expect(k.gemeente.oin).toBe(ORG.amsterdam.oin);
         expect(k.geboortedatum).toMatch(/^\d{8}$/);
+        // Optional elements are absent, never empty.
+        for (const value of [k.voorvoegselGeslachtsnaam, k.bijstand?.einddatum]) expect(value).not.toBe('');
         seen.push(k['inp.bsn']);
       }
       cursor = doc.volgende;

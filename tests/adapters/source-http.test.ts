@@ -64,6 +64,20 @@ describe('createSourceHttp', () => {
     http.close();
   });
 
+  it('opens the breaker after repeated 5xx, fails fast while open, and closes after a good trial call', async () => {
+    const source = await flakySource(Array(4).fill(503));
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, timeoutMs: 1000, log, retry: { retries: 0 }, breaker: { volumeThreshold: 4, resetTimeoutMs: 300 } });
+    const read = () => http.send({ method: 'GET', path: '/x', accept: 'application/json', read: true });
+    for (let i = 0; i < 4; i++) await expect(read()).rejects.toMatchObject({ extensions: { reason: 'http-error' } });
+    expect(http.breakerOpen).toBe(true);
+    await expect(read()).rejects.toMatchObject({ extensions: { code: 'PARTNER_UNAVAILABLE', reason: 'circuit-open' } });
+    expect(source.calls()).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await read()).status).toBe(200);
+    expect(http.breakerOpen).toBe(false);
+    http.close();
+  });
+
   it('expects the statuses the caller handles itself', async () => {
     const source = await flakySource([404]);
     const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, timeoutMs: 1000, log });
