@@ -56,6 +56,9 @@ const ADAPTERS: Record<Partner, (o: AdapterOptions) => FastifyInstance> = {
   gemeente: createGemeenteAdapter,
 };
 const LOOPBACK = '127.0.0.1';
+/** In-process, the gateway logs each request with its trace id; partner request lines would be
+ * duplicates (several per gateway request), so they appear only when debugging. */
+const logsRequests = (level: string) => level === 'debug' || level === 'trace';
 
 /** An adapter URL as configured: a bare origin means its /graphql. */
 export function graphqlUrl(configured: string): string {
@@ -94,7 +97,7 @@ export async function startPartners(options: PartnerOptions): Promise<Partners> 
     }
     let sourceUrl = options.sourceUrls?.[partner];
     if (!sourceUrl) {
-      const sandbox = SANDBOXES[partner]({ latencyMs: options.sandboxLatencyMs, logLevel: options.logLevel });
+      const sandbox = SANDBOXES[partner]({ latencyMs: options.sandboxLatencyMs, logLevel: options.logLevel, logRequests: logsRequests(options.logLevel) });
       sandboxes[partner] = sandbox;
       sourceUrl = await sandbox.listen({ host: LOOPBACK, port: 0 });
       sandboxUrls[partner] = sourceUrl;
@@ -106,6 +109,7 @@ export async function startPartners(options: PartnerOptions): Promise<Partners> 
       timeoutMs: options.timeoutMs,
       breaker: options.breaker,
       logLevel: options.logLevel,
+      logRequests: logsRequests(options.logLevel),
     });
     adapters[partner] = adapter;
     urls[partner] = `${await adapter.listen({ host: LOOPBACK, port: 0 })}/graphql`;

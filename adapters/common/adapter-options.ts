@@ -16,4 +16,6 @@ export interface AdapterOptions {
   breaker?: BreakerOptions;
   /** pino level; default info. */
   logLevel?: string;
+  /** Log every request (fastify's request lines); default true. Off in-process, where the gateway logs them. */
+  logRequests?: boolean;
 }

@@ -13,6 +13,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** pino level; default info. */
   logLevel?: string;
+  /** Log every request (fastify's request lines); default true. */
+  logRequests?: boolean;
 }
 
 /** Writes an error in the partner's own format (problem+json, or the XML partner's <fout>). */
@@ -35,6 +37,7 @@ export function createSandboxApp(partner: Partner, openapi: URL, options: Sandbo
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', `sandbox-${partner}`),
     forceCloseConnections: true,
+    disableRequestLogging: options.logRequests === false,
   });
   const routes: { method: string; url: string }[] = [];
   routesOf.set(app, routes);

@@ -26,7 +26,10 @@ export function createSubgraphApp<C extends object>(
   options: AdapterOptions,
   define: (deps: { source: SourceHttp; log: FastifyBaseLogger }) => SubgraphParts<C>,
 ): FastifyInstance {
-  const app = Fastify({ logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`) });
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`),
+    disableRequestLogging: options.logRequests === false,
+  });
   const source = createSourceHttp({
     partner,
     baseUrl: options.sourceUrl,
