@@ -4,7 +4,7 @@
 // goes down does, instead of waiting for delayed answers.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { loggerOptions } from '../../lib/logger.js';
 import type { Partner } from './partner.js';
 
@@ -37,7 +37,7 @@ export function createSandboxApp(partner: Partner, openapi: URL, options: Sandbo
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', `sandbox-${partner}`),
     forceCloseConnections: true,
-    disableRequestLogging: options.logRequests === false,
+    logController: new LogController({ disableRequestLogging: options.logRequests === false }),
   });
   const routes: { method: string; url: string }[] = [];
   routesOf.set(app, routes);

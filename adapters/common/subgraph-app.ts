@@ -2,7 +2,7 @@
 // subgraph at /graphql behind the internal-token check, with its source API client closed when
 // the instance closes. Each adapter brings its schema file, resolvers, loaders and context.
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { loggerOptions } from '../../lib/logger.js';
 import type { AdapterOptions } from './adapter-options.js';
@@ -28,7 +28,7 @@ export function createSubgraphApp<C extends object>(
 ): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`),
-    disableRequestLogging: options.logRequests === false,
+    logController: new LogController({ disableRequestLogging: options.logRequests === false }),
   });
   const source = createSourceHttp({
     partner,
