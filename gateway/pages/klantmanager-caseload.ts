@@ -4,12 +4,31 @@ import type { FastifyInstance } from 'fastify';
 import { heading, paragraph } from './components.js';
 import { SIGNAL_FIELDS, klantTable, signalList, type CaseloadKlant, type Signalering } from './caseload-view.js';
 import type { Pages } from './context.js';
-import { mustSucceed, partnerDown } from './graph-client.js';
+import { GraphRequestError, mustSucceed, partnerDown } from './graph-client.js';
 import { html } from './html.js';
 import { isId } from './consent-queries.js';
 import { partnerNotice, unavailablePartners } from './partners.js';
+import type { PageSession } from './session.js';
 
 const PAGE_SIZE = 25;
+// Below the graph's alias limit (15): one request names the clients of signals off this page.
+const MAX_NAME_LOOKUPS = 10;
+
+/** Names for signals about clients who are not on the page shown, so every signal says whom it is about. */
+async function addSignalNames(pages: Pages, session: PageSession, signals: Signalering[], names: Map<string, string>) {
+  const missing = [...new Set(signals.map((s) => s.bsn).filter((b): b is string => Boolean(b) && !names.has(b!)))].slice(0, MAX_NAME_LOOKUPS);
+  if (missing.length === 0) return;
+  const vars = missing.map((_, i) => `$b${i}: ID!`).join(', ');
+  const fields = missing.map((_, i) => `k${i}: klant(bsn: $b${i}) { naam { volledigeNaam } }`).join(' ');
+  const answer = await pages
+    .graph<Record<string, { naam: { volledigeNaam: string } } | null>>(session, `query SignaalNamen(${vars}) { ${fields} }`, Object.fromEntries(missing.map((b, i) => [`b${i}`, b])))
+    // Names are a convenience: a client who left the caseload (FORBIDDEN) just keeps "Open klant".
+    .catch((err: unknown) => (err instanceof GraphRequestError && err.code === 'FORBIDDEN' ? { data: null, errors: [] } : partnerDown(err)));
+  missing.forEach((b, i) => {
+    const naam = answer.data?.[`k${i}`]?.naam.volledigeNaam;
+    if (naam) names.set(b, naam);
+  });
+}
 
 export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pages) {
   const guard = { preHandler: pages.requireRole('klantmanager') };
@@ -34,6 +53,7 @@ export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pa
     const signals = signalAnswer.data?.signaleringen ?? [];
     const errors = caseloadAnswer.errors;
     const names = new Map((caseload?.klanten ?? []).map((k) => [k.bsn, k.naam.volledigeNaam]));
+    await addSignalNames(pages, session, signals, names);
     const down = unavailablePartners(errors);
     const csrf = pages.csrf(reply);
     const body = html`${heading(1, 'Mijn caseload')}
