@@ -17,8 +17,8 @@ export const formatDateTime = (d: Date) => `${dateFmt.format(d)} om ${timeFmt.fo
 const PLAIN: Record<Activity, { lezen: string; schrijven: string; waarom: string }> = {
   klantbeeld: { lezen: 'uw gegevens over werk en inkomen bekeken', schrijven: 'uw gegevens over werk en inkomen aangepast', waarom: 'om u te helpen met werk en inkomen' },
   caseload: { lezen: 'uw naam en adres gezien in hun lijst van klanten', schrijven: 'u in hun lijst van klanten gezet', waarom: 'omdat zij u begeleiden' },
-  rapportageSchrijven: { lezen: 'een rapportage over uw traject bekeken', schrijven: 'een rapportage over uw traject geschreven', waarom: 'voor uw traject' },
-  rapportageLezen: { lezen: 'een rapportage over uw traject gelezen', schrijven: 'een rapportage over uw traject aangevuld', waarom: 'voor uw traject' },
+  rapportageSchrijven: { lezen: 'een rapportage over uw traject bekeken', schrijven: 'een rapportage over uw traject geschreven', waarom: 'voor uw klantmanager' },
+  rapportageLezen: { lezen: 'een rapportage over uw traject gelezen', schrijven: 'een rapportage over uw traject aangevuld', waarom: 'om u te begeleiden' },
   werkprofielRib: { lezen: 'uw werkprofiel bekeken', schrijven: 'uw werkprofiel aangepast', waarom: 'voor uw traject' },
   toestemming: { lezen: 'uw toestemmingen bekeken', schrijven: 'uw toestemming vastgelegd of gewijzigd', waarom: 'voor uw traject' },
   eigenGegevens: { lezen: 'uw eigen gegevens bekeken', schrijven: 'uw eigen gegevens gewijzigd', waarom: 'omdat het uw gegevens zijn' },
