@@ -10,11 +10,16 @@ import { seedDemoData } from './demo/seed.js';
 import { createKetenSubgraph } from './graph/keten-subgraph.js';
 import type { SubgraphService } from './graph/plugin.js';
 import { createKeyStore } from './keys/key-store.js';
+import { PARTNERS } from '../adapters/common/partner.js';
+import { startPartners, type Partners } from '../adapters/start.js';
+import { internalKeyResolver } from './graph/internal-token.js';
 import { createChainServices } from './services.js';
 
 export interface Runtime {
   app: FastifyInstance;
   db: Database;
+  /** The partner adapters and sandboxes this process runs (tests stop a sandbox through it). */
+  partners: Partners;
   url: string;
   close(): Promise<void>;
 }
@@ -45,7 +50,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const keten = await createKetenSubgraph(services);
     const ketenUrl = await keten.listen({ port: 0, host: '127.0.0.1' });
     closers.push(() => keten.close());
-    const subgraphs: SubgraphService[] = [{ name: 'keten', url: `${ketenUrl}/graphql`, mandatory: true }];
+    const partners = await startPartners({
+      gatewayIssuer: config.publicUrl,
+      getKey: internalKeyResolver(services.keys),
+      timeoutMs: config.PARTNER_TIMEOUT_MS,
+      sandboxLatencyMs: config.SANDBOX_LATENCY_MS,
+      logLevel: config.LOG_LEVEL,
+      adapterUrls: { uwv: config.UWV_ADAPTER_URL, cwi: config.CWI_ADAPTER_URL, gemeente: config.GEMEENTE_ADAPTER_URL },
+      sourceUrls: { uwv: config.UWV_SOURCE_URL, cwi: config.CWI_SOURCE_URL, gemeente: config.GEMEENTE_SOURCE_URL },
+    });
+    closers.push(() => partners.close());
+    const subgraphs: SubgraphService[] = [
+      { name: 'keten', url: `${ketenUrl}/graphql`, mandatory: true },
+      ...PARTNERS.map((name) => ({ name, url: partners.urls[name] })),
+    ];
     const app = await buildApp({ config, db, services, subgraphs });
     if (applied.length) app.log.info({ applied }, 'migrations applied');
     const url = await app.listen({ port: config.PORT, host: config.HOST });
@@ -54,6 +72,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       app,
       db,
       url,
+      partners,
       close() {
         closing ??= (async () => {
           await app.close();

@@ -1,5 +1,6 @@
 // Every resolver and loader of the keten subgraph, merged. A feature adds its map here.
 import { baseResolvers } from './resolvers/base.js';
+import { trajectLoaders, trajectResolvers } from './resolvers/traject.js';
 import { consentResolvers } from '../consent/resolvers.js';
 import { rapportageResolvers } from '../rapportage/resolvers.js';
 
@@ -18,5 +19,5 @@ export function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
-export const ketenResolvers = mergeResolvers(baseResolvers, consentResolvers as unknown as ResolverMap, rapportageResolvers as unknown as ResolverMap);
-export const ketenLoaders = mergeResolvers();
+export const ketenResolvers = mergeResolvers(baseResolvers, trajectResolvers, consentResolvers as unknown as ResolverMap, rapportageResolvers as unknown as ResolverMap);
+export const ketenLoaders = mergeResolvers(trajectLoaders);

@@ -45,7 +45,9 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   const gemeente = subgraphs.find((s) => s.name === 'gemeente');
   const klantAccess = createKlantAccess(services, () => gemeente?.url);
   const issuer = services.config.publicUrl;
-  const timeout = services.config.PARTNER_TIMEOUT_MS;
+  // Adapters stop waiting for their partner after PARTNER_TIMEOUT_MS and answer PARTNER_UNAVAILABLE
+  // with the partner's name; the gateway waits a little longer, as a backstop for a hung adapter.
+  const timeout = services.config.PARTNER_TIMEOUT_MS + 500;
 
   const internalToken = (ctx: GraphContext, subgraph: string) => {
     let t = ctx.tokens.get(subgraph);
@@ -87,7 +89,6 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
         name: s.name,
         url: s.url,
         mandatory: s.mandatory ?? false,
-        // A partner that does not answer in time is reported, not waited for.
         bodyTimeout: timeout,
         headersTimeout: timeout,
         initHeaders: async () => ({

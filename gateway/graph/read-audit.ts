@@ -32,6 +32,9 @@ export function instrumentKlantReads(schema: GraphQLSchema, document: DocumentNo
     kind: Kind.FIELD,
     alias: { kind: Kind.NAME, value: SUBJECT_MARKER },
     name: { kind: Kind.NAME, value: 'bsn' },
+    // The mercurius gateway reads these lists on every field it plans.
+    arguments: [],
+    directives: [],
   };
   let instrumented = false;
   const out = visit(

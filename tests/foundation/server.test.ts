@@ -29,11 +29,12 @@ afterAll(() => cleanup());
 
 async function start() {
   const child = runKetenpoort(['serve', '--demo'], env);
-  const line = await child.waitForLog((l) => l.msg === 'Ketenpoort is listening');
+  const line = await child.waitForLog((l) => l.msg === 'Ketenpoort is listening', 90_000);
   return { child, url: line.url as string };
 }
 
-describe('ketenpoort serve', () => {
+// Each test starts real processes (gateway, adapters, sandboxes): allow for a busy machine.
+describe('ketenpoort serve', { timeout: 180_000 }, () => {
   it('answers /health and /ready, and keeps its data across a restart', async () => {
     const first = await start();
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
