@@ -7,6 +7,7 @@ import { KetenError } from '../../gateway/errors.js';
 import { traceFromHeader } from '../../gateway/logs/trace.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
+import { postRapportage, rapportage } from '../rapportage/helpers.js';
 import { activeConsent, clearConsents, gql, REVOKE, WERKFIT } from './helpers.js';
 
 let database: TestDatabase;
@@ -56,6 +57,19 @@ describe('two instances on one database', () => {
       expect(await onB(c.token, c.traject.id, 'werkprofiel:lezen')).toMatchObject({ outcome: 'CONSENT_REVOKED' });
       expect(await onB(c.token, c.traject.id, 'rapportage:schrijven')).toMatchObject({ outcome: 'CONSENT_REVOKED', source: 'ledger' });
     }
+  });
+
+  it('over HTTP: a rapportage B accepted a moment ago is refused by B right after A answered the revoke', async () => {
+    const c = await activeConsent(a, 'client-fatima', 'rib-werkfit');
+    const accepted = await postRapportage(b, 'rib-werkfit', c.traject.id, rapportage(c.traject), { 'consent-token': c.token });
+    expect(accepted.status).toBe(201);
+    const stored = await b.db.prisma.rapportage.count();
+    const revoked = await gql(a, 'client-fatima', REVOKE, { id: c.consentId });
+    expect(revoked.data!.trekToestemmingIn.status).toBe('ingetrokken');
+    const refused = await postRapportage(b, 'rib-werkfit', c.traject.id, rapportage(c.traject), { 'consent-token': c.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('CONSENT_REVOKED');
+    expect(await b.db.prisma.rapportage.count()).toBe(stored);
   });
 
   it('a revoke on a warm pair answers quickly (the eviction is acknowledged, not waited out)', async () => {
