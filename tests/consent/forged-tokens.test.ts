@@ -9,6 +9,7 @@ import { KetenError } from '../../gateway/errors.js';
 import { traceFromHeader } from '../../gateway/logs/trace.js';
 import { population } from '../../adapters/population/population.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { postRapportage, rapportage } from '../rapportage/helpers.js';
 import { clearConsents, activeConsent, AANDESLAG, rowCounts, WERKFIT } from './helpers.js';
 
 let t: TestApp;
@@ -112,6 +113,32 @@ describe('forged consent tokens', () => {
     // A token claiming that trajectory for Fatima's consent, signed with our key: the ledger disagrees.
     const relabelled = await signReal({ ...claimsOf(fatima.token), traject_id: dewiTraject });
     expect(await attempt(relabelled, dewiTraject)).toBe('FORBIDDEN');
+  });
+
+  it('over HTTP: a rapportage sent with any forgery is refused and nothing is stored', async () => {
+    const c = claimsOf(fatima.token);
+    const [h, p] = partsOf(fatima.token);
+    const { kid } = await t.app.keys.signer('consent');
+    const pem = KeyObject.from((await t.app.keys.publicKey('consent', kid))!).export({ type: 'spki', format: 'pem' }) as string;
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const forgeries: [string, string, string][] = [
+      ['alg none', `${b64({ ...JSON.parse(Buffer.from(h, 'base64url').toString()), alg: 'none' })}.${p}.`, 'FORBIDDEN'],
+      ['HS256 with the public key', await new SignJWT(c).setProtectedHeader({ alg: 'HS256', kid, typ: CONSENT_TOKEN_TYPE }).sign(new TextEncoder().encode(pem)), 'FORBIDDEN'],
+      ['wrong audience', await signReal({ ...c, aud: 'ketenpoort' }), 'FORBIDDEN'],
+      ['expired', await signReal({ ...c, iat: past - 60, exp: past }), 'CONSENT_EXPIRED'],
+      ['other trajectory', await signReal({ ...c, traject_id: dewiTraject }), 'FORBIDDEN'],
+    ];
+    for (const [name, token, code] of forgeries) {
+      const before = await rowCounts(t);
+      const res = await postRapportage(t, 'rib-werkfit', fatima.traject.id, rapportage(fatima.traject), { 'consent-token': token });
+      expect([name, res.status, res.body.code]).toEqual([name, 403, code]);
+      expect(await rowCounts(t)).toEqual(before);
+    }
+    // Aan de Slag presenting Werkfit's genuine token for Werkfit's block.
+    const before = await rowCounts(t);
+    const res = await postRapportage(t, 'rib-aandeslag', fatima.traject.id, rapportage(fatima.traject), { 'consent-token': fatima.token });
+    expect(res.status).toBe(403);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it('garbage and an empty token', async () => {
