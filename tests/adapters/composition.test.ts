@@ -4,7 +4,7 @@
 // with a PARTNER_UNAVAILABLE error for uwv. The gateway itself is minimal here (it signs the
 // internal tokens with the test key); the real one is in gateway/graph.
 import mercuriusGateway from '@mercuriusjs/gateway';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Partner } from '../../adapters/common/partner.js';
 import { ORG } from '../../adapters/population/organisations.js';
@@ -15,14 +15,12 @@ import { graphql, listen } from './loopback.js';
 
 const TIMEOUT_MS = 500;
 let signer: TestSigner;
-let partners: Partners;
-let gateway: FastifyInstance;
 let gatewayUrl: string;
 
-beforeAll(async () => {
-  signer = await createTestSigner();
-  partners = await startPartners({ gatewayIssuer: ISSUER, getKey: signer.getKey, timeoutMs: TIMEOUT_MS, sandboxLatencyMs: 0, logLevel: 'silent' });
-  gateway = Fastify();
+/** The three adapters (with their sandboxes) behind a minimal mercurius gateway. */
+async function startGraph(): Promise<{ url: string; partners: Partners; close(): Promise<void> }> {
+  const partners = await startPartners({ gatewayIssuer: ISSUER, getKey: signer.getKey, timeoutMs: TIMEOUT_MS, sandboxLatencyMs: 0, logLevel: 'silent' });
+  const gateway = Fastify();
   await gateway.register(mercuriusGateway as never, {
     gateway: {
       services: (['gemeente', 'uwv', 'cwi'] as Partner[]).map((name) => ({
@@ -33,12 +31,25 @@ beforeAll(async () => {
       })),
     },
   } as never);
-  gatewayUrl = await listen(gateway);
+  const url = await listen(gateway);
+  return {
+    url,
+    partners,
+    async close() {
+      await gateway.close();
+      await partners.close();
+    },
+  };
+}
+
+let graph: Awaited<ReturnType<typeof startGraph>>;
+
+beforeAll(async () => {
+  signer = await createTestSigner();
+  graph = await startGraph();
+  gatewayUrl = graph.url;
 });
-afterAll(async () => {
-  await gateway?.close();
-  await partners?.close();
-});
+afterAll(() => graph?.close());
 
 const KLANT = `query($bsn: ID!) { klant(bsn: $bsn) {
   bsn naam { volledigeNaam } bijstand { bedragPerMaand } gemeentelijkeTrajecten { id ribOin }
@@ -66,12 +77,18 @@ it('composes a caseload page of 50 with every partner’s fields', async () => {
 });
 
 it('with the UWV sandbox stopped: the other partners’ data, and PARTNER_UNAVAILABLE for uwv, within the timeout', async () => {
-  await partners.stopSandbox('uwv');
-  const fatima = population()[0]!;
-  const { body, ms } = await graphql(gatewayUrl, 'query($bsn: ID!) { klant(bsn: $bsn) { bsn naam { volledigeNaam } inschrijving { status } uitkeringen { soort } } }', { bsn: fatima.bsn });
-  expect(ms).toBeLessThan(TIMEOUT_MS + 500);
-  expect(body.errors?.length).toBeGreaterThan(0);
-  for (const e of body.errors!) expect(e.extensions).toMatchObject({ code: 'PARTNER_UNAVAILABLE', partner: 'uwv' });
-  // Partial data: the client is there with the gemeente's and CWI's part; only UWV's is null.
-  expect(body.data!.klant).toEqual({ bsn: fatima.bsn, naam: { volledigeNaam: 'Fatima el Amrani' }, inschrijving: { status: 'INGESCHREVEN' }, uitkeringen: null });
+  // Its own graph, so stopping UWV here cannot affect the other tests, in any order.
+  const own = await startGraph();
+  try {
+    await own.partners.stopSandbox('uwv');
+    const fatima = population()[0]!;
+    const { body, ms } = await graphql(own.url, 'query($bsn: ID!) { klant(bsn: $bsn) { bsn naam { volledigeNaam } inschrijving { status } uitkeringen { soort } } }', { bsn: fatima.bsn });
+    expect(ms).toBeLessThan(TIMEOUT_MS + 1000);
+    expect(body.errors?.length).toBeGreaterThan(0);
+    for (const e of body.errors!) expect(e.extensions).toMatchObject({ code: 'PARTNER_UNAVAILABLE', partner: 'uwv' });
+    // Partial data: the client is there with the gemeente's and CWI's part; only UWV's is null.
+    expect(body.data!.klant).toEqual({ bsn: fatima.bsn, naam: { volledigeNaam: 'Fatima el Amrani' }, inschrijving: { status: 'INGESCHREVEN' }, uitkeringen: null });
+  } finally {
+    await own.close();
+  }
 });
