@@ -49,6 +49,8 @@ function servicesFor(db: Database, env: Record<string, string>): ChainServices {
 async function main() {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, node ${process.version}`);
+  // Shared machines: the load at the start says how far to trust the figures.
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const database = await createTestDatabase();
   const dbB = await database.reopen();
   console.log(`database: ${database.db.kind}${dbB === database.db ? ' (both instances share one in-process PGlite)' : ' (each instance its own connections)'}`);
