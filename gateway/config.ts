@@ -49,6 +49,7 @@ const schema = z.object({
   ADAPTER_PORT: port.default(0),
   SANDBOX_PORT: port.default(0),
   GATEWAY_JWKS_URL: url.optional(),
+  SIGNAL_SCAN_INTERVAL_MS: wholeNumber(0, 86_400_000, 'milliseconds (0 switches the scan off)').default(300_000),
   SANDBOX_LATENCY_MS: wholeNumber(0, 60_000, 'milliseconds').default(0),
 });
 

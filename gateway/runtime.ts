@@ -14,6 +14,7 @@ import { PARTNERS } from '../adapters/common/partner.js';
 import { startPartners, type Partners } from '../adapters/start.js';
 import { internalKeyResolver } from './graph/internal-token.js';
 import { createChainServices } from './services.js';
+import { startSignalScan } from './signals/scheduler.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -67,6 +68,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const app = await buildApp({ config, db, services, subgraphs });
     if (applied.length) app.log.info({ applied }, 'migrations applied');
     const url = await app.listen({ port: config.PORT, host: config.HOST });
+    const stopScan = startSignalScan(services, { uwv: partners.urls.uwv, gemeente: partners.urls.gemeente }, app.log);
+    closers.push(async () => stopScan());
     let closing: Promise<void> | undefined;
     return {
       app,

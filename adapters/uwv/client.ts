@@ -17,8 +17,15 @@ interface UitkeringenPagina {
   paginering: { offset: number; limit: number; totaalAantal: number };
 }
 
+interface WijzigingenPagina {
+  wijzigingen: UwvUitkeringRecord[];
+  paginering: { offset: number; limit: number; totaalAantal: number };
+}
+
 export interface UwvClient {
   uitkeringenVan(bsns: string[], traceparent?: string): Promise<Map<string, UwvUitkeringRecord[]>>;
+  /** The change feed: benefit rights changed at or after `vanaf` (UTC, seconds precision). */
+  wijzigingenVanaf(vanaf: string, traceparent?: string): Promise<UwvUitkeringRecord[]>;
 }
 
 export function createUwvClient(source: SourceHttp, log: FastifyBaseLogger): UwvClient {
@@ -48,6 +55,21 @@ export function createUwvClient(source: SourceHttp, log: FastifyBaseLogger): Uwv
         }
       });
       return result;
+    },
+    async wijzigingenVanaf(vanaf, traceparent) {
+      const deadline = source.deadline();
+      const out: UwvUitkeringRecord[] = [];
+      for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
+        const response = await source.send(
+          { method: 'GET', path: '/v1/uitkeringen/wijzigingen', query: { vanaf, offset, limit: PAGE }, accept: 'application/json', read: true, traceparent },
+          deadline,
+        );
+        const body = parseJson<WijzigingenPagina>('uwv', log, response);
+        out.push(...(body.wijzigingen ?? []));
+        offset += body.wijzigingen?.length ?? 0;
+        if (!body.wijzigingen?.length || offset >= body.paginering.totaalAantal) break;
+      }
+      return out;
     },
   };
 }

@@ -51,6 +51,33 @@ export function createUwvSandbox(options: SandboxOptions = {}): FastifyInstance 
     },
   );
 
+  // The change feed: benefit rights changed at or after `vanaf`, oldest change first, so a
+  // subscriber (the chain's signalling) can follow UWV without asking about every person.
+  app.get<{ Querystring: { vanaf: string; offset: number; limit: number } }>(
+    '/v1/uitkeringen/wijzigingen',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['vanaf'],
+          properties: {
+            vanaf: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: UWV_MAX_LIMIT, default: 20 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { vanaf, offset, limit } = request.query;
+      const changed = [...register.byId.values()]
+        .filter((u) => u.datumLaatsteWijziging >= vanaf)
+        .sort((a, b) => a.datumLaatsteWijziging.localeCompare(b.datumLaatsteWijziging) || a.uitkeringId.localeCompare(b.uitkeringId));
+      return { wijzigingen: changed.slice(offset, offset + limit), paginering: { offset, limit, totaalAantal: changed.length } };
+    },
+  );
+
   app.get<{ Params: { uitkeringId: string } }>(
     '/v1/uitkeringen/:uitkeringId',
     { schema: { params: { type: 'object', properties: { uitkeringId: { type: 'string', pattern: '^[A-Z]{2,3}-[0-9]{4}-[0-9]{7}$' } } } } },

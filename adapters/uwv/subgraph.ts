@@ -6,6 +6,7 @@ import type { SubgraphParts, AdapterContext } from '../common/subgraph-app.js';
 import { translated, type SourceHttp } from '../common/source-http.js';
 import { createUwvClient } from './client.js';
 import { toUitkering } from './mapping.js';
+import { badUserInput, forbidden } from '../common/errors.js';
 
 type UwvContext = AdapterContext<object>;
 
@@ -14,6 +15,16 @@ export function uwvSubgraph(source: SourceHttp, log: FastifyBaseLogger): Subgrap
   return {
     context: () => ({}),
     resolvers: {
+      Query: {
+        // Only the gateway itself (its signalling job) follows the feed; no end user gets a list of
+        // other people's BSNs from it.
+        async uitkeringswijzigingen(_: unknown, args: { vanaf: string }, ctx: UwvContext) {
+          if (ctx.call.role !== 'system') throw forbidden('uwv', 'the change feed is for the gateway only');
+          if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(args.vanaf)) throw badUserInput('uwv', 'vanaf: a UTC moment like 2026-09-01T00:00:00Z');
+          const changed = await client.wijzigingenVanaf(args.vanaf, ctx.call.traceparent);
+          return translated('uwv', log, () => changed.map((r) => ({ bsn: r.burgerservicenummer, uitkering: toUitkering(r) })));
+        },
+      },
       Klant: {
         // UWV holds no "person" record: any valid BSN is a Klant; its uitkeringen may be empty.
         __resolveReference: (ref: { bsn: string }) => ({ bsn: ref.bsn }),

@@ -22,6 +22,7 @@ const PLAIN: Record<Activity, { lezen: string; schrijven: string; waarom: string
   werkprofielRib: { lezen: 'uw werkprofiel bekeken', schrijven: 'uw werkprofiel aangepast', waarom: 'voor uw traject' },
   toestemming: { lezen: 'uw toestemmingen bekeken', schrijven: 'uw toestemming vastgelegd of gewijzigd', waarom: 'voor uw traject' },
   eigenGegevens: { lezen: 'uw eigen gegevens bekeken', schrijven: 'uw eigen gegevens gewijzigd', waarom: 'omdat het uw gegevens zijn' },
+  signalering: { lezen: 'een bericht van UWV over een wijziging in uw uitkering ontvangen', schrijven: 'een bericht over uw uitkering vastgelegd', waarom: 'zodat uw klantmanager u op tijd kan helpen' },
   trajectToewijzen: { lezen: 'uw traject bekeken', schrijven: 'uw traject aan een re-integratiebureau gegeven', waarom: 'om u te helpen aan werk' },
 };
 

@@ -17,6 +17,8 @@ export interface InternalTokenInput {
   caller: Caller | undefined;
   purpose: string;
   traceparent: string;
+  /** For the gateway's own calls (no end user): the organisation it asks on behalf of. */
+  systemOin?: string;
 }
 
 /** A system caller for calls the gateway makes on its own behalf (fetching subgraph schemas). */
@@ -33,6 +35,7 @@ export async function signInternalToken(keys: KeyStore, input: InternalTokenInpu
     traceparent: input.traceparent,
   };
   if (c && c.role !== 'client') claims.oin = c.oin;
+  if (!c && input.systemOin) claims.oin = input.systemOin;
   // Only the gateway's own subgraph learns a client's BSN from the token; partners get the BSN as
   // the key of the entity they are asked for, never as the caller's identity.
   if (c?.role === 'client' && input.subgraph === 'keten') claims.bsn = c.bsn;

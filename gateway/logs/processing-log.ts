@@ -16,9 +16,13 @@ export const ACTIVITIES = {
   toestemming: 'https://ketenpoort.nl/verwerkingen/toestemming-beheren',
   eigenGegevens: 'https://ketenpoort.nl/verwerkingen/eigen-gegevens-inzien',
   trajectToewijzen: 'https://ketenpoort.nl/verwerkingen/traject-toewijzen',
+  signalering: 'https://ketenpoort.nl/verwerkingen/signalering-uitkeringswijziging',
 } as const;
 
 export type Activity = keyof typeof ACTIVITIES;
+
+/** Who processed: a person, or the gateway itself acting for an organisation (signalling). */
+export type Actor = Caller | { role: 'system'; subject: string; name: string; oin: string };
 
 export interface Processing {
   /** Short name of what was done, e.g. "klantbeeld lezen". */
@@ -26,7 +30,7 @@ export interface Processing {
   activity: Activity;
   operation: 'read' | 'write';
   subjectBsn: string;
-  caller: Caller;
+  caller: Actor;
   partners: string[];
   fields: string[];
   startTime: Date;
