@@ -9,6 +9,7 @@ import { seedDemoData } from '../demo/seed.js';
 import { createKeyStore } from '../keys/key-store.js';
 import { openConfiguredDatabase } from '../runtime.js';
 import { serve } from './serve.js';
+import { adapterCommand, sandboxCommand } from './partner-commands.js';
 import { verifyChainCommand } from './rapportage-commands.js';
 
 export class UsageError extends Error {}
@@ -161,4 +162,6 @@ export const commands: Record<string, Command> = {
     },
   },
   'verify-chain': verifyChainCommand,
+  adapter: adapterCommand,
+  sandbox: sandboxCommand,
 };

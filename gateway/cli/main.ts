@@ -6,7 +6,7 @@ const USAGE = `usage: ketenpoort <command> [options]
 
 commands:
 ${Object.entries(commands)
-  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
   .join('\n')}
 
 ketenpoort <command> --help shows a command's options.
