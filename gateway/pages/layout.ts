@@ -55,7 +55,7 @@ function who(session: PageSession | undefined, csrf: string | undefined): SafeHt
 }
 
 export function layout({ title, body, session, current, csrf }: PageInput): string {
-  const section = session?.role === 'klantmanager' ? 'Klantmanager' : 'Mijn gegevens';
+  const section = session?.role === 'klantmanager' ? 'Klantmanager' : session?.role === 'client' ? 'Mijn gegevens' : '';
   return html`<!doctype html>
 <html lang="nl" class="utrecht-theme">
 <head>
@@ -70,7 +70,7 @@ export function layout({ title, body, session, current, csrf }: PageInput): stri
 <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">Ga direct naar de inhoud</a>
 <header class="utrecht-page-header kp-header">
   <div class="kp-wrap kp-header__row">
-    <p class="kp-brand"><a class="kp-brand__link" href="/">Ketenpoort</a> <span class="kp-brand__section">${section}</span></p>
+    <p class="kp-brand"><a class="kp-brand__link" href="/">Ketenpoort</a> ${section ? html`<span class="kp-brand__section">${section}</span>` : ''}</p>
     ${who(session, csrf)}
   </div>
   <div class="kp-wrap">${nav(navFor(session), current)}</div>
