@@ -108,6 +108,11 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
           return headers;
         },
       })),
+      // A partner's adapter running elsewhere may come up after us (it can only check our internal
+      // tokens once we listen and publish our keys): the schema is fetched again every 10 s, and a
+      // partner that is down meanwhile keeps its last schema, so its fields answer
+      // PARTNER_UNAVAILABLE rather than vanish.
+      pollingInterval: 10_000,
       retryServicesCount: 5,
       retryServicesInterval: 1000,
     },
