@@ -5,15 +5,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { alert, heading, linkButton, paragraph, textArea } from './components.js';
 import { mayDo, willStop } from './consent-words.js';
 import type { Pages } from './context.js';
-import { mustSucceed } from './graph-client.js';
+import { GraphRequestError, mustSucceed } from './graph-client.js';
 import { takeDraft } from './drafts.js';
-import { datum } from './format.js';
+import { datum, endOfDutchDay } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { TOESTEMMING_FIELDS, VERZOEK_FIELDS, isId, type Toestemming, type Verzoek } from './consent-queries.js';
 
 type Params = { Params: { id: string } };
 type Post = Params & { Body: { reden?: string } };
 const REASON_MAX = 500;
+/** Today's date in the Netherlands, as yyyy-mm-dd (the form's date field speaks that). */
+const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
 
 function list(items: string[]): SafeHtml {
   return html`<ul class="utrecht-unordered-list">${items.map((i) => html`<li class="utrecht-unordered-list__item">${i}</li>`)}</ul>`;
@@ -62,26 +64,56 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     });
   }
 
-  app.get<Params>('/mijn/verzoeken/:id/goedkeuren', guard, async (request, reply) => {
-    const v = await findRequest(request);
-    if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
+  /** The yes-page; `until` and `problem` when the person chose an end date we cannot use. */
+  function approvePage(request: FastifyRequest, reply: FastifyReply, v: Verzoek, until?: string, problem?: string) {
+    const max = v.gevraagdTot.slice(0, 10);
+    const dateField = html`<div class="utrecht-form-field utrecht-form-field--text kp-field${problem ? ' utrecht-form-field--invalid' : ''}">
+      <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="geldigTot">Wilt u dat het eerder stopt? Kies dan de laatste dag (mag u leeg laten)</label></div>
+      <div class="utrecht-form-field-description" id="geldigTot-uitleg">Laat u dit leeg, dan geldt het tot en met ${datum(v.gevraagdTot)}.</div>
+      ${problem ? html`<div class="utrecht-form-field-error-message kp-error" id="geldigTot-fout">${problem}</div>` : ''}
+      <div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input${problem ? ' utrecht-textbox--invalid' : ''}" type="date" id="geldigTot" name="geldigTot" value="${until ?? ''}" min="${today()}" max="${max}" aria-describedby="geldigTot-uitleg${problem ? ' geldigTot-fout' : ''}"${problem ? html` aria-invalid="true"` : ''}></div>
+    </div>`;
     return pages.send(request, reply, {
       title: 'Toestemming geven',
       current: '/mijn/toestemmingen',
+      status: problem ? 400 : 200,
       body: html`${heading(1, `Mag ${v.bureau.naam} meekijken?`)}
+        ${problem ? alert('error', html`<a class="utrecht-link" href="#geldigTot">${problem}</a>`) : ''}
         ${paragraph(html`Het gaat om uw traject <strong>${v.trajectTitel}</strong>.`)}
         ${heading(2, 'Wat gebeurt er als u ja zegt?')}
         ${paragraph(`${v.bureau.naam} mag dan tot en met ${datum(v.gevraagdTot)}:`)}
         ${list(v.bevoegdheden.map(mayDo))}
         ${paragraph(`${v.bureau.naam} ziet verder niets van u. Niet uw uitkering, niet uw burgerservicenummer.`)}
         ${paragraph('U kunt uw toestemming altijd weer intrekken. Dan stopt het meteen.')}
-        ${confirmForm(pages.csrf(reply), `/mijn/verzoeken/${v.id}/goedkeuren`, 'Ja, ik geef toestemming')}`,
+        ${confirmForm(pages.csrf(reply), `/mijn/verzoeken/${v.id}/goedkeuren`, 'Ja, ik geef toestemming', dateField)}`,
     });
+  }
+
+  app.get<Params>('/mijn/verzoeken/:id/goedkeuren', guard, async (request, reply) => {
+    const v = await findRequest(request);
+    if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
+    const draft = takeDraft(request, reply, pages.sealer, pages.cookie.secure, request.url.split('?')[0]!, pages.session(request).subject);
+    return approvePage(request, reply, v, draft?.geldigTot);
   });
 
-  app.post<Post>('/mijn/verzoeken/:id/goedkeuren', guardPost, async (request, reply) => {
-    if (!isId(request.params.id)) return gone(request, reply, 'Deze vraag bestaat niet.');
-    await pages.graph(pages.session(request), 'mutation KeurGoed($id: ID!) { keurVerzoekGoed(verzoekId: $id) { id status } }', { id: request.params.id }).then(mustSucceed);
+  app.post<Params & { Body: { geldigTot?: string } }>('/mijn/verzoeken/:id/goedkeuren', guardPost, async (request, reply) => {
+    const v = await findRequest(request);
+    if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
+    const until = typeof request.body?.geldigTot === 'string' ? request.body.geldigTot.trim() : '';
+    const wrong = `Kies een dag van vandaag tot en met ${datum(v.gevraagdTot)}, of laat het leeg.`;
+    if (until && (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < today() || until > v.gevraagdTot.slice(0, 10))) {
+      return approvePage(request, reply, v, until, wrong);
+    }
+    const answer = await pages.graph(pages.session(request), 'mutation KeurGoed($id: ID!, $tot: String) { keurVerzoekGoed(verzoekId: $id, geldigTot: $tot) { id status } }', {
+      id: v.id,
+      tot: until ? endOfDutchDay(until) : undefined,
+    }).catch((err: unknown) => {
+      // The consent API has the last word on dates (e.g. past the end of the trajectory).
+      if (err instanceof GraphRequestError && err.code === 'BAD_USER_INPUT') return undefined;
+      throw err;
+    });
+    if (!answer) return approvePage(request, reply, v, until, wrong);
+    mustSucceed(answer);
     return reply.redirect('/mijn/toestemmingen?klaar=goedgekeurd', 303);
   });
 

@@ -59,4 +59,27 @@ describe('the client pages', () => {
     expect(log.status).toBe(200);
     expect(log.text).toMatch(/Gemeente Amsterdam[^<]* heeft op \d+ \w+ \d{4} uw gegevens over werk en inkomen bekeken/);
   });
+
+  it('let the client say yes for a shorter time, and refuse a day past what was asked', async () => {
+    const requests = async () =>
+      (await graphAs<{ mijnToestemmingsverzoeken: { id: string; status: string; gevraagdTot: string }[] }>(t, 'client-fatima', '{ mijnToestemmingsverzoeken { id status gevraagdTot } }')).data!
+        .mijnToestemmingsverzoeken;
+    const pending = (await requests()).find((r) => r.status === 'openstaand')!;
+    const v = new Visitor(t.url);
+    await v.login('client-fatima');
+    const path = `/mijn/verzoeken/${pending.id}/goedkeuren`;
+
+    const tooLate = await v.post(path, { _csrf: await v.csrfFrom(path), geldigTot: '2099-01-01' });
+    expect(tooLate.status).toBe(400);
+    expect(tooLate.text).toContain('aria-invalid="true"');
+    expect((await requests()).find((r) => r.id === pending.id)!.status).toBe('openstaand');
+
+    const shorter = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const yes = await v.post(path, { _csrf: await v.csrfFrom(path), geldigTot: shorter });
+    expect(yes.status).toBe(303);
+    const { data } = await graphAs<{ mijnToestemmingen: { status: string; geldigTot: string }[] }>(t, 'client-fatima', '{ mijnToestemmingen { status geldigTot } }');
+    const active = data!.mijnToestemmingen.find((c) => c.status === 'actief')!;
+    expect(new Date(active.geldigTot).getTime()).toBeLessThan(new Date(pending.gevraagdTot).getTime());
+    expect(new Date(active.geldigTot).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })).toBe(shorter);
+  });
 });
