@@ -2,7 +2,7 @@
 import { baseResolvers } from './resolvers/base.js';
 import { trajectLoaders, trajectResolvers } from './resolvers/traject.js';
 import { consentResolvers } from '../consent/resolvers.js';
-import { rapportageResolvers } from '../rapportage/resolvers.js';
+import { rapportageLoaders, rapportageResolvers } from '../rapportage/resolvers.js';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -20,4 +20,4 @@ export function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
 }
 
 export const ketenResolvers = mergeResolvers(baseResolvers, trajectResolvers, consentResolvers as unknown as ResolverMap, rapportageResolvers as unknown as ResolverMap);
-export const ketenLoaders = mergeResolvers(trajectLoaders);
+export const ketenLoaders = mergeResolvers(trajectLoaders, rapportageLoaders);

@@ -14,6 +14,7 @@ import { internalKeyResolver, verifyInternalToken, type VerifiedInternalCall } f
 import type { KetenContext } from './keten-context.js';
 import { formatSubgraphError } from './error-format.js';
 import { ketenLoaders, ketenResolvers } from './keten-resolvers.js';
+import { bridgeReportEvents } from '../rapportage/subscription.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema/keten/', import.meta.url));
 
@@ -58,6 +59,9 @@ export async function createKetenSubgraph(services: ChainServices): Promise<Fast
   const issuer = services.config.publicUrl;
 
   app.addHook('preHandler', async (request, reply) => {
+    // A websocket upgrade (subscriptions) carries its internal token in connection_init instead;
+    // `subscription.onConnect` below verifies it before anything runs.
+    if ((request as { ws?: boolean | null }).ws) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token) return unauthenticated(reply, 'this subgraph answers only calls the gateway signed');
@@ -87,6 +91,24 @@ export async function createKetenSubgraph(services: ChainServices): Promise<Fast
     },
     errorFormatter: formatSubgraphError,
     graphiql: false,
+    // Subscriptions (gateway/rapportage/subscription.ts): the gateway opens one websocket with a
+    // system token, then sends each subscription with its own connection_init naming the end user.
+    subscription: {
+      onConnect: async ({ payload }: { payload?: { authorization?: unknown } }) => {
+        const auth = payload?.authorization;
+        if (typeof auth !== 'string' || !auth.startsWith('Bearer ')) return false;
+        try {
+          const call = await verifyInternalToken(auth.slice(7), getKey, issuer, 'keten');
+          return { caller: call.caller, trace: traceFromHeader(call.traceparent), services };
+        } catch {
+          return false;
+        }
+      },
+    },
+  });
+  const stopEvents = await bridgeReportEvents(app, services);
+  app.addHook('onClose', async () => {
+    await stopEvents();
   });
   return app;
 }

@@ -17,6 +17,7 @@ import { validationRules } from './limits.js';
 import { decideRootFields } from './policy.js';
 import { collectSubjects, instrumentKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
 import { rootFields } from './root-fields.js';
+import { installSubscriptionAuth, ketenWebsocket, subscriptionOptions } from '../rapportage/gateway-subscription.js';
 
 export interface SubgraphService {
   name: string;
@@ -65,6 +66,8 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   };
 
   app.addHook('preHandler', async (request: FastifyRequest) => {
+    // A websocket (subscriptions) authenticates in connection_init: gateway/rapportage/gateway-subscription.ts.
+    if ((request as { ws?: boolean | null }).ws) return;
     await app.authenticate(request);
   });
 
@@ -74,6 +77,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     path: '/graphql',
     validationRules: validationRules(services.config.production),
     errorFormatter: formatGatewayError,
+    subscription: subscriptionOptions,
     context: (request: FastifyRequest) => {
       const consentToken = request.headers['consent-token'];
       return {
@@ -91,6 +95,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
         mandatory: s.mandatory ?? false,
         bodyTimeout: timeout,
         headersTimeout: timeout,
+        ...(s.name === 'keten' ? ketenWebsocket(s.url, services) : {}),
         initHeaders: async () => ({
           authorization: `Bearer ${await signInternalToken(services.keys, {
             issuer, subgraph: s.name, caller: undefined, purpose: SCHEMA_PURPOSE, traceparent: traceparentOf(traceFromHeader(undefined)),
@@ -117,6 +122,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
       retryServicesInterval: 1000,
     },
   } as never);
+  installSubscriptionAuth(app, services);
 
   app.graphql.addHook('preExecution', async (schema: GraphQLSchema, document: DocumentNode, context: unknown, variables: unknown) => {
     const ctx = context as GraphContext;

@@ -8,6 +8,7 @@ import { clientReports, reportsOfBlocks, trajectReports } from './reads.js';
 import { listSignals, resolveSignal } from './signals.js';
 import { readOwnBlock, submitRapportage } from './submit.js';
 import type { Signalering } from '../db/generated/client.js';
+import { rapportageSubscriptionResolvers } from './subscription.js';
 
 type Args = Record<string, unknown>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,6 +76,7 @@ export const rapportageResolvers = {
       return signalView(s);
     },
   },
+  ...rapportageSubscriptionResolvers,
 };
 
 /** For the lead's `Rapportageblok` type (schema/keten/traject.graphql): its reports, one query per page. */

@@ -11,7 +11,7 @@ import { badInput } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { hashRow } from './chain.js';
-import { announceReport } from './events.js';
+import { announceReport, eventOf } from './events.js';
 import { replayOf, requestHashOf } from './idempotency.js';
 import { BlokDenial, denyBlok, type BlokDecision } from './policy.js';
 import { signalNewReport } from './signals.js';
@@ -35,19 +35,44 @@ export interface AppendResult {
   replayed: boolean;
 }
 
+interface LockedRow {
+  id: string;
+  status: string;
+  traject_id: string;
+  traject_status: string;
+  gemeente_oin: string;
+  subject_bsn: string;
+  starts_on: string;
+  ends_on: string;
+  rib_name: string;
+}
+
 /**
- * Locks and returns the caller's block of the trajectory with what the write needs to know.
- * `FOR UPDATE` serialises writes to one block, so sequence numbers and prevHash never race.
+ * Locks and returns the caller's block of the trajectory with what the write needs to know, in one
+ * round trip. `FOR UPDATE OF b` serialises writes to one block, so sequence numbers and prevHash
+ * never race, while writes to other blocks go on in parallel.
  */
 export async function lockBlock(tx: Tx, trajectId: string, ribOin: string) {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM rapportage_blok WHERE traject_id = ${trajectId}::uuid AND rib_oin = ${ribOin} FOR UPDATE`;
-  const id = locked[0]?.id;
-  if (!id) throw new BlokDenial('FORBIDDEN', 'no-blok', 'this trajectory has no rapportage block for your organisation');
-  const blok = await tx.rapportageBlok.findUniqueOrThrow({ where: { id }, include: { traject: true, rib: true } });
-  if (blok.traject.status !== 'active') throw new BlokDenial('FORBIDDEN', 'traject-ended', 'the trajectory has ended; its block is closed');
-  if (blok.status !== 'open') throw new BlokDenial('FORBIDDEN', 'blok-closed', 'your block for this trajectory is closed');
-  return blok;
+  const rows = await tx.$queryRaw<LockedRow[]>`
+    SELECT b.id, b.status::text AS status, b.traject_id, t.status::text AS traject_status, t.gemeente_oin, t.subject_bsn,
+           to_char(t.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(t.ends_on, 'YYYY-MM-DD') AS ends_on, o.name AS rib_name
+      FROM rapportage_blok b JOIN traject t ON t.id = b.traject_id JOIN organisation o ON o.oin = b.rib_oin
+     WHERE b.traject_id = ${trajectId}::uuid AND b.rib_oin = ${ribOin}
+       FOR UPDATE OF b`;
+  const r = rows[0];
+  if (!r) throw new BlokDenial('FORBIDDEN', 'no-blok', 'this trajectory has no rapportage block for your organisation');
+  if (r.traject_status !== 'active') throw new BlokDenial('FORBIDDEN', 'traject-ended', 'the trajectory has ended; its block is closed');
+  if (r.status !== 'open') throw new BlokDenial('FORBIDDEN', 'blok-closed', 'your block for this trajectory is closed');
+  return {
+    id: r.id,
+    trajectId: r.traject_id,
+    ribOin,
+    ribName: r.rib_name,
+    gemeenteOin: r.gemeente_oin.trim(),
+    subjectBsn: r.subject_bsn.trim(),
+    startsOn: new Date(`${r.starts_on}T00:00:00Z`),
+    endsOn: new Date(`${r.ends_on}T00:00:00Z`),
+  };
 }
 
 /** The permit must be for exactly this write by exactly this caller (checked at run time too). */
@@ -71,7 +96,7 @@ export async function appendRapportage(
 ): Promise<AppendResult> {
   const decision = decisionFor(permit, caller, req.trajectId, 'rapportage:schrijven');
   const requestHash = requestHashOf('rapportage', req.input);
-  let outcome: { row: Rapportage; replayed: boolean; gemeenteOin: string; ribOin: string };
+  let outcome: { row: Rapportage; replayed: boolean };
   try {
     checkPermit(permit, caller, req.trajectId);
     outcome = await services.prisma.$transaction(async (tx) => {
@@ -80,9 +105,9 @@ export async function appendRapportage(
         await tx.rapportage.findUnique({ where: { blokId_idempotencyKey: { blokId: blok.id, idempotencyKey: req.idempotencyKey } } }),
         requestHash,
       );
-      if (earlier) return { row: earlier, replayed: true, gemeenteOin: blok.traject.gemeenteOin, ribOin: blok.ribOin };
+      if (earlier) return { row: earlier, replayed: true, gemeenteOin: blok.gemeenteOin, ribOin: blok.ribOin };
       const { input } = req;
-      checkPeriod(input, blok.traject);
+      checkPeriod(input, blok);
       if (input.corrigeert) {
         const old = await tx.rapportage.findFirst({ where: { id: input.corrigeert, blokId: blok.id }, select: { id: true } });
         if (!old) throw badInput('rapportage.corrigeert', 'there is no report with this id in your block');
@@ -125,14 +150,16 @@ export async function appendRapportage(
       const created = await tx.rapportage.create({ data: { ...row, hash: hashRow(row) } });
       await signalNewReport(tx, {
         rapportageId: created.id,
-        gemeenteOin: blok.traject.gemeenteOin,
+        gemeenteOin: blok.gemeenteOin,
         trajectId: blok.trajectId,
-        subjectBsn: blok.traject.subjectBsn,
+        subjectBsn: blok.subjectBsn,
         soort: created.soort,
-        ribName: blok.rib.name,
+        ribName: blok.ribName,
         correction: Boolean(created.correctsId),
       });
-      return { row: created, replayed: false, gemeenteOin: blok.traject.gemeenteOin, ribOin: blok.ribOin };
+      // Inside the transaction: PostgreSQL delivers the notification only if, and when, it commits.
+      await announceReport(tx, eventOf(created, blok.gemeenteOin, blok.ribOin, req.trajectId));
+      return { row: created, replayed: false };
     }, TX_OPTIONS);
   } catch (err) {
     if (err instanceof BlokDenial) return denyBlok(services, trace, decision, err);
@@ -147,17 +174,6 @@ export async function appendRapportage(
     await services.processingLog.record(trace, [
       { name: 'rapportage aangeleverd', activity: 'rapportageSchrijven', operation: 'write', subjectBsn: permit.subjectBsn, caller, partners: [], fields: ['rapportage'], startTime: outcome.row.createdAt, endTime: at },
     ]);
-    await announceReport(services.db, {
-      rapportageId: receipt.rapportageId,
-      gemeenteOin: outcome.gemeenteOin,
-      trajectId: req.trajectId,
-      blokId: receipt.blokId,
-      ribOin: outcome.ribOin,
-      soort: receipt.soort,
-      volgnummer: receipt.volgnummer,
-      corrigeert: receipt.corrigeert,
-      ontvangenOp: receipt.ontvangenOp,
-    });
   }
   return { receipt, replayed: outcome.replayed };
 }

@@ -35,7 +35,7 @@ afterAll(() => cleanup());
 async function start() {
   const child = runKetenpoort(['serve', '--demo'], env);
   children.push(child);
-  const line = await child.waitForLog((l) => l.msg === 'Ketenpoort is listening', 60_000);
+  const line = await child.waitForLog((l) => l.msg === 'Ketenpoort is listening', 120_000);
   return { child, url: line.url as string };
 }
 
@@ -61,7 +61,7 @@ const report = (n: string) => ({
 interface Sent { key: string; body: ReturnType<typeof report>; receipt?: { rapportageId: string; hash: string; volgnummer: number } }
 
 describe('durability', () => {
-  it('keeps every receipted report across a SIGKILL, whole, with an intact chain', { timeout: 240_000 }, async () => {
+  it('keeps every receipted report across a SIGKILL, whole, with an intact chain', { timeout: 400_000 }, async () => {
     const first = await start();
     const rib = await tokenFor(first.url, 'rib-aandeslag');
     // The demo seed gives client-aandeslag's trajectory an active consent for Aan de Slag.

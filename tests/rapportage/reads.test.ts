@@ -57,6 +57,13 @@ describe('reading reports', () => {
     expect((await gql(t, 'km-sanne', KM_READ, { id: traject.id })).codes).toEqual(['NOT_FOUND']);
   });
 
+  it('the klantmanager finds the reports in the combined view: klant → trajecten → rapportageblokken → rapportages', async () => {
+    const res = await gql(t, 'km-jan', `query($bsn: ID!) { klant(bsn: $bsn) { trajecten { id rapportageblokken { id rapportages { id versie } } } } }`, { bsn: fatima });
+    expect(res.errors).toEqual([]);
+    const mine = res.data!.klant.trajecten.find((x: { id: string }) => x.id === traject.id);
+    expect(mine.rapportageblokken[0].rapportages).toEqual([{ id: rapportageId, versie: 1 }]);
+  });
+
   it('the client reads the reports about them; another client does not', async () => {
     const mine = await gql(t, 'client-fatima', 'query { mijnRapportages { id bureau { oin } } }');
     expect(mine.data!.mijnRapportages).toContainEqual({ id: rapportageId, bureau: { oin: WERKFIT } });
