@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../gateway/demo/seed.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { gql, rowCounts } from './helpers.js';
+import { QUIET, gql, rowCounts } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: QUIET });
 });
 afterAll(() => t?.close());
 

@@ -7,11 +7,11 @@ import { findDemoPerson } from '../../gateway/demo/people.js';
 import { KetenError } from '../../gateway/errors.js';
 import { traceFromHeader } from '../../gateway/logs/trace.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { clearConsents, activeConsent, gql, REVOKE, WERKFIT } from './helpers.js';
+import { QUIET, clearConsents, activeConsent, gql, REVOKE, WERKFIT } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: QUIET });
   await clearConsents(t);
 });
 afterAll(() => t?.close());

@@ -10,13 +10,13 @@ import { traceFromHeader } from '../../gateway/logs/trace.js';
 import { population } from '../../adapters/population/population.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { postRapportage, rapportage } from '../rapportage/helpers.js';
-import { clearConsents, activeConsent, AANDESLAG, rowCounts, WERKFIT } from './helpers.js';
+import { QUIET, clearConsents, activeConsent, AANDESLAG, rowCounts, WERKFIT } from './helpers.js';
 
 let t: TestApp;
 let fatima: Awaited<ReturnType<typeof activeConsent>>;
 let dewiTraject: string;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: QUIET });
   await clearConsents(t);
   fatima = await activeConsent(t, 'client-fatima', 'rib-werkfit');
   // Another client's trajectory, also assigned to Werkfit.

@@ -4,6 +4,12 @@ import { findDemoPerson } from '../../gateway/demo/people.js';
 import { ORG } from '../../adapters/population/organisations.js';
 import type { TestApp } from '../support/app.js';
 
+/**
+ * Test apps without background jobs: the signal scan logs processings on its own schedule, which
+ * would make "nothing was written" counts race with it.
+ */
+export const QUIET = { SIGNAL_SCAN_INTERVAL_MS: '0' } as const;
+
 export const WERKFIT = ORG.werkfit.oin;
 export const AANDESLAG = ORG.aandeslag.oin;
 

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../gateway/consent/receipt.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { clearConsents, activeConsent, APPROVE, endOf, gql, REQUEST, REVOKE, TOKEN, trajectOf, WERKFIT } from './helpers.js';
+import { QUIET, clearConsents, activeConsent, APPROVE, endOf, gql, REQUEST, REVOKE, TOKEN, trajectOf, WERKFIT } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: QUIET });
 });
 afterAll(() => t?.close());
 

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { ORG } from '../../adapters/population/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { clearConsents, endOf, gql, inDays, REQUEST, rowCounts, trajectOf, WERKFIT } from './helpers.js';
+import { QUIET, clearConsents, endOf, gql, inDays, REQUEST, rowCounts, trajectOf, WERKFIT } from './helpers.js';
 
 let t: TestApp;
 let longTrajectId: string;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: QUIET });
   await clearConsents(t);
   // A trajectory running two years, so "longer than a year" is refused for that reason alone.
   const long = await t.db.prisma.traject.create({

@@ -4,11 +4,11 @@ import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConsentToken } from '../../gateway/consent/consent-token.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { clearConsents, activeConsent, gql, REVOKE, TOKEN } from './helpers.js';
+import { QUIET, clearConsents, activeConsent, gql, REVOKE, TOKEN } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: QUIET });
   await clearConsents(t);
 });
 afterAll(() => t?.close());

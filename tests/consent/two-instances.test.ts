@@ -8,15 +8,15 @@ import { traceFromHeader } from '../../gateway/logs/trace.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
 import { postRapportage, rapportage } from '../rapportage/helpers.js';
-import { activeConsent, clearConsents, gql, REVOKE, WERKFIT } from './helpers.js';
+import { QUIET, activeConsent, clearConsents, gql, REVOKE, WERKFIT } from './helpers.js';
 
 let database: TestDatabase;
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
   database = await createTestDatabase();
-  a = await startTestApp({ database });
-  b = await startTestApp({ database });
+  a = await startTestApp({ database, env: QUIET });
+  b = await startTestApp({ database, env: QUIET });
   await clearConsents(a);
 });
 afterAll(async () => {
