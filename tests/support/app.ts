@@ -29,6 +29,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DEV_ISSUER: 'on',
+    // The benefit-change scan writes signals and log rows on its own clock; tests run it by hand.
+    SIGNAL_SCAN_INTERVAL_MS: '0',
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: '/nonexistent-use-memory',

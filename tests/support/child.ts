@@ -13,6 +13,13 @@ export interface Child {
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
+// A test that fails or times out must not leave a server running (it would hold its data folder
+// and a CPU): every child still alive when the test worker exits is killed.
+const alive = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of alive) p.kill('SIGKILL');
+});
+
 export function runKetenpoort(args: string[], env: Record<string, string | undefined>): Child {
   const proc = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -40,7 +47,13 @@ export function runKetenpoort(args: string[], env: Record<string, string | undef
     }
   });
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  alive.add(proc);
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code) => {
+      alive.delete(proc);
+      resolve(code);
+    }),
+  );
   return {
     proc,
     stdout: () => out,
