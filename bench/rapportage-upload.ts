@@ -6,7 +6,7 @@
 // Settings (environment): SECONDS (default 15) per run after WARMUP (5) seconds, CONNECTIONS (20),
 // BLOCKS (50): the uploads are spread over this many blocks; a second run writes into one block,
 // the worst case (every write waits for the same row lock).
-// Uses a fresh PostgreSQL schema, dropped afterwards.
+// Uses a fresh PostgreSQL database, dropped afterwards.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -19,7 +19,7 @@ import { traceFromHeader } from '../gateway/logs/trace.js';
 import { hashRow } from '../gateway/rapportage/chain.js';
 import { requestHashOf } from '../gateway/rapportage/idempotency.js';
 import { startRuntime, type Runtime } from '../gateway/runtime.js';
-import { freshSchema } from '../tests/support/database.js';
+import { freshDatabase } from '../tests/support/database.js';
 
 const SECONDS = Number(process.env.SECONDS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 5);
@@ -138,13 +138,13 @@ const line = (name: string, perSecond: number, p50: number, p99: number, n: numb
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error('bench/rapportage-upload: set DATABASE_URL=postgresql://… (a fresh schema is made and dropped)');
+    console.error('bench/rapportage-upload: set DATABASE_URL=postgresql://… (a fresh database is made and dropped)');
     process.exit(2);
   }
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, ${os.platform()} ${os.release()}, node ${process.version}`);
-  const schema = await freshSchema(url);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_ISSUER: 'on', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://ketenpoort.bench', DATABASE_URL: url, DATABASE_SCHEMA: schema.schema });
+  const fresh = await freshDatabase(url);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_ISSUER: 'on', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://ketenpoort.bench', DATABASE_URL: fresh.url });
   const rt = await startRuntime(config, { demo: true });
   try {
     const [{ version }] = (await rt.db.prisma.$queryRaw<{ version: string }[]>`SELECT version()`) as [{ version: string }];
@@ -164,7 +164,7 @@ async function main() {
     }
   } finally {
     await rt.close();
-    await schema.drop();
+    await fresh.drop();
   }
 }
 

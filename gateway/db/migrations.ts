@@ -43,6 +43,9 @@ export async function readMigrationList(dir = migrationsDir): Promise<MigrationL
 
 /** Applies pending migrations under an advisory lock; returns the names applied (none if current). */
 export async function applyMigrations(db: Database, log: (m: string) => void = () => {}): Promise<string[]> {
+  // The usual case (every instance start after the first): nothing to do, decided with one query,
+  // without starting the schema engine or taking its server-wide lock.
+  if ((await pendingMigrations(db)).length === 0) return [];
   const migrationsList = await readMigrationList();
   return db.withLock(MIGRATION_LOCK_KEY, async () => {
     const engine = await openSchemaEngine(schemaPath, db.adapterFactory, log);

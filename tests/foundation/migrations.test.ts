@@ -3,7 +3,7 @@ import { applyMigrations, diffSchemaAgainstMigrations, pendingMigrations } from 
 import { createTestDatabase, usingPostgres } from '../support/database.js';
 
 describe('migrations', () => {
-  it('committed migrations match schema.prisma', async () => {
+  it('committed migrations match schema.prisma', { timeout: 120_000 }, async () => {
     const { changed, sql } = await diffSchemaAgainstMigrations();
     expect(changed, `schema.prisma needs a migration (npm run migration:create -- <name>):\n${sql}`).toBe(false);
   });

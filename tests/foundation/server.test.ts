@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKetenpoort } from '../support/child.js';
-import { freshSchema } from '../support/database.js';
+import { freshDatabase } from '../support/database.js';
 
 // The server as an operator runs it: `ketenpoort serve` in its own process.
 let env: Record<string, string>;
@@ -15,9 +15,8 @@ beforeAll(async () => {
   env = { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test', DEV_ISSUER: 'on', PUBLIC_URL: 'http://ketenpoort.test' };
   let dropSchema = async () => {};
   if (process.env.DATABASE_URL) {
-    const s = await freshSchema(process.env.DATABASE_URL);
-    env.DATABASE_URL = process.env.DATABASE_URL;
-    env.DATABASE_SCHEMA = s.schema;
+    const s = await freshDatabase(process.env.DATABASE_URL);
+    env.DATABASE_URL = s.url;
     dropSchema = s.drop;
   }
   cleanup = async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKetenpoort, type Child } from '../support/child.js';
-import { freshSchema } from '../support/database.js';
+import { freshDatabase } from '../support/database.js';
 import { openDatabase } from '../../gateway/db/database.js';
 
 let env: Record<string, string>;
@@ -21,8 +21,8 @@ beforeAll(async () => {
   env = { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test', DEV_ISSUER: 'on', PUBLIC_URL: 'http://ketenpoort.test', SHUTDOWN_GRACE_MS: '60000' };
   let dropSchema = async () => {};
   if (process.env.DATABASE_URL) {
-    const s = await freshSchema(process.env.DATABASE_URL);
-    Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: s.schema });
+    const s = await freshDatabase(process.env.DATABASE_URL);
+    Object.assign(env, { DATABASE_URL: s.url });
     dropSchema = s.drop;
   }
   cleanup = async () => {

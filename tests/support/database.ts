@@ -2,7 +2,7 @@
 // DATABASE_URL (dropped afterwards), or an in-memory PGlite when DATABASE_URL is unset.
 // No test depends on what another left behind.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { adminQuery, databaseUrl } from './global-setup.js';
 import { openDatabase, type Database } from '../../gateway/db/database.js';
 import { applyMigrations } from '../../gateway/db/migrations.js';
 
@@ -17,33 +17,32 @@ export interface TestDatabase {
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
-export async function freshSchema(url: string): Promise<{ schema: string; drop(): Promise<void> }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+/**
+ * A new, uniquely named database on the server of `base`: a copy of the run's migrated template
+ * when there is one (see global-setup.ts), else empty. Dropped by `drop()`.
+ */
+export async function freshDatabase(base: string, options: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `kp_t_${randomBytes(6).toString('hex')}`;
+  const template = options.migrated !== false ? process.env.KP_TEMPLATE_DB : undefined;
+  await adminQuery(base, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   return {
-    schema,
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
+    url: databaseUrl(base, name),
+    drop: () => adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const { schema, drop } = await freshSchema(url);
-    const open = () => openDatabase({ url, schema, dataDir: '' });
+    const fresh = await freshDatabase(url, { migrated: options.migrate !== false });
+    const open = () => openDatabase({ url: fresh.url, dataDir: '' });
     const db = await open();
+    // Finds nothing to do when the database came from the migrated template.
     if (options.migrate !== false) await applyMigrations(db);
+    const drop = fresh.drop;
     return {
       db,
-      env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+      env: { DATABASE_URL: fresh.url },
       reopen: open,
       async drop() {
         await db.close();
