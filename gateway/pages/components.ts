@@ -39,15 +39,6 @@ export function linkButton(href: string, label: string, kind: 'primary-action' |
   return html`<a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--${kind}" href="${href}">${label}</a>`;
 }
 
-export function textField(input: { id: string; name: string; label: string; value?: string; description?: string; autocomplete?: string; inputmode?: string; maxlength?: number }): SafeHtml {
-  const describedBy = input.description ? `${input.id}-uitleg` : undefined;
-  return html`<div class="utrecht-form-field utrecht-form-field--text kp-field">
-    <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="${input.id}">${input.label}</label></div>
-    ${input.description ? html`<div class="utrecht-form-field-description" id="${describedBy}">${input.description}</div>` : ''}
-    <div class="utrecht-form-field__input"><input class="utrecht-textbox utrecht-textbox--html-input" type="text" id="${input.id}" name="${input.name}" value="${input.value ?? ''}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}${input.autocomplete ? html` autocomplete="${input.autocomplete}"` : ''}${input.inputmode ? html` inputmode="${input.inputmode}"` : ''} maxlength="${input.maxlength ?? 200}"></div>
-  </div>`;
-}
-
 export function textArea(input: { id: string; name: string; label: string; value?: string; description?: string; maxlength: number }): SafeHtml {
   const describedBy = input.description ? `${input.id}-uitleg` : undefined;
   return html`<div class="utrecht-form-field utrecht-form-field--textarea kp-field">

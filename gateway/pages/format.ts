@@ -26,17 +26,6 @@ export function bedrag(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? euro.format(value) : '';
 }
 
-/** The machine form of a date for <time datetime>. */
-export function isoDatum(value: string | null | undefined): string {
-  const d = parse(value);
-  return d ? d.toISOString() : '';
-}
-
-export function daysUntil(value: string | null | undefined, now = Date.now()): number | undefined {
-  const d = parse(value);
-  return d ? Math.ceil((d.getTime() - now) / 86_400_000) : undefined;
-}
-
 const offsetFmt = new Intl.DateTimeFormat('en-US', { timeZone: TZ, timeZoneName: 'longOffset' });
 
 /**

@@ -3,7 +3,7 @@
 import type { Sealer } from './seal.js';
 import { isValidBsn } from '../../lib/bsn.js';
 
-export function klantRef(sealer: Sealer, bsn: string): string {
+function klantRef(sealer: Sealer, bsn: string): string {
   return sealer.seal('klant', bsn);
 }
 

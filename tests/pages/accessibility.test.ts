@@ -95,7 +95,7 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
       await page.getByLabel('BSN').fill('123');
       await page.getByLabel('Naam').fill('');
       await page.getByRole('button', { name: 'Zoeken' }).click();
-      await expect(page.getByText('Dit is geen geldig BSN').first().isVisible()).resolves.toBe(true);
+      await page.getByText('Dit is geen geldig BSN').first().waitFor();
       await expect(page.getByLabel('BSN').getAttribute('aria-invalid')).resolves.toBe('true');
       await screenshot(page, `a11y-km-zoeken-fout-${viewport.width}`);
       await check(page, 'zoeken-fout');

@@ -28,10 +28,10 @@ describe.skipIf(skipBrowserTests)(`a partner that is down (${skipBrowserTests ? 
     await page.getByRole('link', { name: 'Fatima el Amrani' }).click();
     const notice = page.getByRole('alert').filter({ hasText: 'Onvolledig beeld' });
     await expect(notice.textContent()).resolves.toContain('UWV: uitkeringen van UWV');
-    await expect(page.getByText('UWV geeft nu geen antwoord').isVisible()).resolves.toBe(true);
+    await page.getByText('UWV geeft nu geen antwoord').waitFor();
     // The other partners' parts are there.
-    await expect(page.getByRole('heading', { name: 'Werkprofiel' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('heading', { name: 'Trajecten en rapportages' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'Werkprofiel' }).waitFor();
+    await page.getByRole('heading', { name: 'Trajecten en rapportages' }).waitFor();
     await screenshot(page, 'storing-uwv-klantmanager');
     expect(await axeViolations(page)).toEqual([]);
   }, 180_000);
@@ -41,7 +41,7 @@ describe.skipIf(skipBrowserTests)(`a partner that is down (${skipBrowserTests ? 
     await loginAs(page, t.url, 'Fatima el Amrani');
     const notice = page.getByRole('alert').filter({ hasText: 'Niet alles is nu te zien' });
     await expect(notice.textContent()).resolves.toContain('UWV');
-    await expect(page.getByRole('heading', { name: 'Uw gegevens' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'Uw gegevens' }).waitFor();
     await screenshot(page, 'storing-uwv-client-360');
   }, 180_000);
 });

@@ -27,13 +27,13 @@ describe.skipIf(skipBrowserTests)(`walk-through in Chromium (${skipBrowserTests 
     await loginAs(client, t.url, 'Fatima el Amrani');
     await client.getByRole('link', { name: 'Wie mag meekijken' }).click();
     const waiting = client.locator('section', { has: client.getByRole('heading', { name: 'Vragen die op uw antwoord wachten' }) });
-    await expect(waiting.getByRole('heading', { name: /Werkfit.*vraagt uw toestemming/ }).isVisible()).resolves.toBe(true);
+    await waiting.getByRole('heading', { name: /Werkfit.*vraagt uw toestemming/ }).waitFor();
     await screenshot(client, '01-client-verzoek');
     await waiting.getByRole('link', { name: 'Ja, dat mag' }).click();
-    await expect(client.getByRole('heading', { name: 'Wat gebeurt er als u ja zegt?' }).isVisible()).resolves.toBe(true);
+    await client.getByRole('heading', { name: 'Wat gebeurt er als u ja zegt?' }).waitFor();
     await screenshot(client, '02-client-bevestigt');
     await client.getByRole('button', { name: 'Ja, ik geef toestemming' }).click();
-    await expect(client.getByText('U hebt toestemming gegeven.').isVisible()).resolves.toBe(true);
+    await client.getByText('U hebt toestemming gegeven.').waitFor();
     await screenshot(client, '03-client-toestemming-gegeven');
 
     // 2. The RIB's system fetches its consent token and delivers a report through the REST API.
@@ -49,27 +49,27 @@ describe.skipIf(skipBrowserTests)(`walk-through in Chromium (${skipBrowserTests 
     const km = await (await newContext(browser)).newPage();
     await loginAs(km, t.url, 'Jan Kok');
     const signals = km.locator('section', { has: km.getByRole('heading', { name: /^Signalen/ }) });
-    await expect(signals.getByText('Nieuwe rapportage').first().isVisible()).resolves.toBe(true);
+    await signals.getByText('Nieuwe rapportage').first().waitFor();
     await screenshot(km, '04-klantmanager-signaal');
     await signals.getByRole('link', { name: 'Fatima el Amrani' }).first().click();
-    await expect(km.getByRole('heading', { level: 1, name: 'Fatima el Amrani' }).isVisible()).resolves.toBe(true);
-    await expect(km.getByText(advies).isVisible()).resolves.toBe(true);
+    await km.getByRole('heading', { level: 1, name: 'Fatima el Amrani' }).waitFor();
+    await km.getByText(advies).waitFor();
     await screenshot(km, '05-klantmanager-klantbeeld');
 
     // 4. The client reads the report.
     await client.getByRole('link', { name: 'Rapportages' }).click();
     await client.getByRole('link', { name: /Voortgangsrapportage/ }).first().click();
-    await expect(client.getByText(advies).isVisible()).resolves.toBe(true);
+    await client.getByText(advies).waitFor();
     await screenshot(client, '06-client-leest-rapportage');
 
     // 5. The client revokes; the confirmation says what stops.
     await client.getByRole('link', { name: 'Wie mag meekijken' }).click();
     await client.getByRole('link', { name: 'Toestemming intrekken' }).click();
-    await expect(client.getByRole('heading', { name: 'Wat stopt er?' }).isVisible()).resolves.toBe(true);
-    await expect(client.getByText('geen nieuwe rapportages meer schrijven over uw traject.').isVisible()).resolves.toBe(true);
+    await client.getByRole('heading', { name: 'Wat stopt er?' }).waitFor();
+    await client.getByText('geen nieuwe rapportages meer schrijven over uw traject.').waitFor();
     await screenshot(client, '07-client-intrekken-bevestigen');
     await client.getByRole('button', { name: 'Ja, trek mijn toestemming in' }).click();
-    await expect(client.getByText('Uw toestemming is ingetrokken.').isVisible()).resolves.toBe(true);
+    await client.getByText('Uw toestemming is ingetrokken.').waitFor();
     await screenshot(client, '08-client-ingetrokken');
 
     // 6. The RIB's next write, with the same consent token, is refused.
