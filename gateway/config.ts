@@ -33,6 +33,18 @@ const schema = z.object({
   OIDC_ISSUER: url.optional(),
   OIDC_JWKS_URL: url.optional(),
   OIDC_AUDIENCE: z.string().min(1).default('ketenpoort'),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_AUTHORIZATION_URL: url.optional(),
+  OIDC_TOKEN_URL: url.optional(),
+  OIDC_REDIRECT_URL: url.optional(),
+  OIDC_SCOPE: z.string().min(1).optional(),
+  OIDC_BEARER_TOKEN: z.enum(['access_token', 'id_token']).optional(),
+  OIDC_PROVIDER_NAME: z.string().min(1).optional(),
+  PAGES_SESSION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   LOG_SUBJECT_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
@@ -96,6 +108,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_JWKS_URL)) {
     throw new ConfigError(e.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'OIDC_ISSUER and OIDC_JWKS_URL go together');
+  }
+  const pageLogin = ['OIDC_CLIENT_ID', 'OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL'] as const;
+  const given = pageLogin.filter((k) => e[k]);
+  if (given.length > 0 && given.length < pageLogin.length) {
+    throw new ConfigError(pageLogin.find((k) => !e[k])!, 'OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL go together');
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return Object.freeze({

@@ -1,6 +1,5 @@
-// Settings of the OpenID Connect login for the pages. gateway/config.ts is the one place that reads
-// the environment and does not list these yet (docs/pages.md names them for the lead), so they are
-// read here guarded: absent, the OIDC login simply does not appear; present, they are checked.
+// Settings of the OpenID Connect login for the pages, from the validated config (gateway/config.ts
+// reads and checks them; see docs/pages.md): absent, the OIDC login simply does not appear.
 import type { Config } from '../config.js';
 
 export interface OidcSettings {
