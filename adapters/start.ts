@@ -23,6 +23,8 @@ export interface PartnerOptions {
   timeoutMs: number;
   /** Delay each sandbox adds to every answer. */
   sandboxLatencyMs: number;
+  /** How many synthetic people the sandboxes know (default: the demo population). */
+  sandboxPopulation?: number;
   logLevel: string;
   /** Adapters running as their own services: used as given, nothing started for that partner. */
   adapterUrls?: Partial<Record<Partner, string>>;
@@ -97,7 +99,12 @@ export async function startPartners(options: PartnerOptions): Promise<Partners> 
     }
     let sourceUrl = options.sourceUrls?.[partner];
     if (!sourceUrl) {
-      const sandbox = SANDBOXES[partner]({ latencyMs: options.sandboxLatencyMs, logLevel: options.logLevel, logRequests: logsRequests(options.logLevel) });
+      const sandbox = SANDBOXES[partner]({
+        latencyMs: options.sandboxLatencyMs,
+        populationSize: options.sandboxPopulation,
+        logLevel: options.logLevel,
+        logRequests: logsRequests(options.logLevel),
+      });
       sandboxes[partner] = sandbox;
       sourceUrl = await sandbox.listen({ host: LOOPBACK, port: 0 });
       sandboxUrls[partner] = sourceUrl;

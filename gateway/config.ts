@@ -63,6 +63,7 @@ const schema = z.object({
   GATEWAY_JWKS_URL: url.optional(),
   SIGNAL_SCAN_INTERVAL_MS: wholeNumber(0, 86_400_000, 'milliseconds (0 switches the scan off)').default(300_000),
   SANDBOX_LATENCY_MS: wholeNumber(0, 60_000, 'milliseconds').default(0),
+  SANDBOX_POPULATION: wholeNumber(6, 100_000, 'a number of people').default(72),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -56,6 +56,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       getKey: internalKeyResolver(services.keys),
       timeoutMs: config.PARTNER_TIMEOUT_MS,
       sandboxLatencyMs: config.SANDBOX_LATENCY_MS,
+      sandboxPopulation: config.SANDBOX_POPULATION,
       logLevel: config.LOG_LEVEL,
       adapterUrls: { uwv: config.UWV_ADAPTER_URL, cwi: config.CWI_ADAPTER_URL, gemeente: config.GEMEENTE_ADAPTER_URL },
       sourceUrls: { uwv: config.UWV_SOURCE_URL, cwi: config.CWI_SOURCE_URL, gemeente: config.GEMEENTE_SOURCE_URL },

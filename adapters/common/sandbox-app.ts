@@ -15,6 +15,8 @@ export interface SandboxOptions {
   logLevel?: string;
   /** Log every request (fastify's request lines); default true. */
   logRequests?: boolean;
+  /** How many synthetic people the sandbox knows; default the demo population (POPULATION_SIZE). */
+  populationSize?: number;
 }
 
 /** Writes an error in the partner's own format (problem+json, or the XML partner's <fout>). */

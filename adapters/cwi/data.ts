@@ -3,7 +3,7 @@
 // synthetic population. CWI's own conventions: PascalCase fields, dd-mm-yyyy dates, J/N flags and
 // comma-separated driving licences (an older back office, exposed as it is).
 import { toDutchDate } from '../common/dates.js';
-import { isoDate, population, REFERENCE_DATE, rng, type SyntheticClient } from '../population/population.js';
+import { isoDate, population, POPULATION_SIZE, REFERENCE_DATE, rng, type SyntheticClient } from '../population/population.js';
 import type { CwiSollicitatie, CwiVacature, CwiVacatureMatch, CwiWerkzoekende, JN } from './source-contract.js';
 
 const BEROEPEN: [code: string, omschrijving: string, niveau: string, opleiding: string][] = [
@@ -32,10 +32,14 @@ export interface CwiRegister {
   matches: Map<string, CwiVacatureMatch[]>;
 }
 
-let register: CwiRegister | undefined;
+const registers = new Map<number, CwiRegister>();
 
-export function cwiRegister(): CwiRegister {
-  register ??= build();
+export function cwiRegister(populationSize = POPULATION_SIZE): CwiRegister {
+  let register = registers.get(populationSize);
+  if (!register) {
+    register = build(populationSize);
+    registers.set(populationSize, register);
+  }
   return register;
 }
 
@@ -59,12 +63,12 @@ function vacaturePool(): CwiVacature[] {
   });
 }
 
-function build(): CwiRegister {
+function build(populationSize: number): CwiRegister {
   const werkzoekenden = new Map<string, CwiWerkzoekende>();
   const sollicitaties = new Map<string, CwiSollicitatie[]>();
   const matches = new Map<string, CwiVacatureMatch[]>();
   const pool = vacaturePool();
-  for (const client of population()) {
+  for (const client of population(populationSize)) {
     const r = rng(70_000 + client.index);
     // Everyone with a benefit must be registered as a job seeker; of the others, about half are.
     if (client.scenario === 'geen' && r() < 0.5) continue;

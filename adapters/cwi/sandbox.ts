@@ -41,7 +41,7 @@ function paged<T>(items: T[], page: number, pageSize: number) {
 
 export function createCwiSandbox(options: SandboxOptions = {}): FastifyInstance {
   const app = createSandboxApp('cwi', new URL('./openapi.yaml', import.meta.url), options, cwiError);
-  const register = cwiRegister();
+  const register = cwiRegister(options.populationSize);
   const unique = (bsns: string[]) => [...new Set(bsns)].sort();
 
   app.post<{ Body: Zoekvraag }>('/api/v2/werkzoekenden/zoeken', { schema: { body: zoekvraag } }, async (request) => {

@@ -7,6 +7,8 @@ import { translated, type SourceHttp } from '../common/source-http.js';
 import { opvragingDocument, parseKlantenDocument, type Klant, type KlantenDocument } from './mapping.js';
 
 const MAX_BSNS = 100;
+/** The most klanten the source returns per caseload call (its contract's maximum `aantal`). */
+const SOURCE_PAGE = 100;
 const PARALLEL = 4;
 const XML = 'application/xml';
 
@@ -54,16 +56,30 @@ export function createGemeenteClient(source: SourceHttp, log: FastifyBaseLogger)
       return result;
     },
     async caseload(oin, aantal, cursor, traceparent) {
-      const response = await source.send({
-        method: 'GET',
-        path: `/gemeenten/${oin}/caseload`,
-        query: { aantal, cursor },
-        accept: XML,
-        read: true,
-        expect: [400, 404],
-        traceparent,
-      });
-      return read(response, 'caseload', '`na` is not the `volgende` of an earlier page');
+      // The source hands out at most SOURCE_PAGE klanten per call; a bigger page (a big city's
+      // caseload of 300) follows its cursors, inside one budget.
+      const deadline = source.deadline();
+      let page: KlantenDocument | null = null;
+      let next = cursor;
+      do {
+        const response = await source.send(
+          {
+            method: 'GET',
+            path: `/gemeenten/${oin}/caseload`,
+            query: { aantal: Math.min(SOURCE_PAGE, aantal - (page?.klanten.length ?? 0)), cursor: next },
+            accept: XML,
+            read: true,
+            expect: [400, 404],
+            traceparent,
+          },
+          deadline,
+        );
+        const part = read(response, 'caseload', '`na` is not the `volgende` of an earlier page');
+        if (!part) return page;
+        page = page ? { ...part, klanten: [...page.klanten, ...part.klanten] } : part;
+        next = part.volgende ?? undefined;
+      } while (next && page.klanten.length < aantal);
+      return page;
     },
     async zoek(oin, criteria, aantal, traceparent) {
       const response = await source.send({

@@ -4,7 +4,7 @@
 // with UWV's WW (it starts the day after the WW ends).
 import { toCompactDate } from '../common/dates.js';
 import { inkomenVan, type Leefvorm } from '../population/inkomen.js';
-import { population, REFERENCE_DATE, type SyntheticClient, type SyntheticTraject } from '../population/population.js';
+import { population, POPULATION_SIZE, REFERENCE_DATE, type SyntheticClient, type SyntheticTraject } from '../population/population.js';
 
 export interface GemeenteBijstandRecord {
   dossiernummer: string;
@@ -63,17 +63,21 @@ const LEEFVORM: Record<Leefvorm, GemeenteBijstandRecord['leefvorm']> = {
 /** Cents as the gemeente's system writes euros: "1321,39". */
 export const euroText = (cents: number) => `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
 
-let register: GemeenteRegister | undefined;
+const registers = new Map<number, GemeenteRegister>();
 
-export function gemeenteRegister(): GemeenteRegister {
-  register ??= build();
+export function gemeenteRegister(populationSize = POPULATION_SIZE): GemeenteRegister {
+  let register = registers.get(populationSize);
+  if (!register) {
+    register = build(populationSize);
+    registers.set(populationSize, register);
+  }
   return register;
 }
 
-function build(): GemeenteRegister {
+function build(populationSize: number): GemeenteRegister {
   const byBsn = new Map<string, GemeenteKlantRecord>();
   const caseloads = new Map<string, GemeenteKlantRecord[]>();
-  for (const client of population()) {
+  for (const client of population(populationSize)) {
     const record = klant(client);
     byBsn.set(client.bsn, record);
     const list = caseloads.get(record.gemeenteOin) ?? [];

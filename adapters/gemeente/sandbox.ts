@@ -46,7 +46,7 @@ const pageQuery = {
 
 export function createGemeenteSandbox(options: SandboxOptions = {}): FastifyInstance {
   const app = createSandboxApp('gemeente', new URL('./openapi.yaml', import.meta.url), options, xmlError);
-  const register = gemeenteRegister();
+  const register = gemeenteRegister(options.populationSize);
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
     try {
       done(null, requestParser.parse(body as string));

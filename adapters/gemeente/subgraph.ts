@@ -16,7 +16,8 @@ interface GemeenteRequest {
 }
 type GemeenteContext = AdapterContext<GemeenteRequest>;
 
-const MAX_PAGE = 100;
+/** A big city's caseload (300-350 clients) fits on one page. */
+const MAX_PAGE = 400;
 const MAX_RESULTS = 50;
 
 /** A caller acting for an organisation sees only that organisation's klanten. */

@@ -123,11 +123,17 @@ function makeClient(index: number): SyntheticClient {
   };
 }
 
-let cached: SyntheticClient[] | undefined;
+const cached = new Map<number, SyntheticClient[]>();
 
-export function population(): SyntheticClient[] {
-  cached ??= Array.from({ length: POPULATION_SIZE }, (_, i) => makeClient(i));
-  return cached;
+/** The first `size` people; each person depends only on their index, so a larger population
+ * (`SANDBOX_POPULATION`, for load tests with big-city caseloads) keeps the demo people as they are. */
+export function population(size = POPULATION_SIZE): SyntheticClient[] {
+  let people = cached.get(size);
+  if (!people) {
+    people = Array.from({ length: size }, (_, i) => makeClient(i));
+    cached.set(size, people);
+  }
+  return people;
 }
 
 export function fullName(c: Pick<SyntheticClient, 'voornaam' | 'tussenvoegsel' | 'achternaam'>): string {

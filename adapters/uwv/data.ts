@@ -2,7 +2,7 @@
 // benefit right (WW, WIA-WGA/IVA, Wajong), in UWV's own field names, amounts in cents, ISO dates.
 // Bijstand is not UWV's: the gemeente sandbox serves it.
 import { inkomenVan } from '../population/inkomen.js';
-import { population, REFERENCE_DATE } from '../population/population.js';
+import { population, POPULATION_SIZE, REFERENCE_DATE } from '../population/population.js';
 import type { UwvUitkeringRecord } from './source-contract.js';
 
 
@@ -11,17 +11,21 @@ export interface UwvRegister {
   byId: Map<string, UwvUitkeringRecord>;
 }
 
-let register: UwvRegister | undefined;
+const registers = new Map<number, UwvRegister>();
 
-export function uwvRegister(): UwvRegister {
-  register ??= build();
+export function uwvRegister(populationSize = POPULATION_SIZE): UwvRegister {
+  let register = registers.get(populationSize);
+  if (!register) {
+    register = build(populationSize);
+    registers.set(populationSize, register);
+  }
   return register;
 }
 
-function build(): UwvRegister {
+function build(populationSize: number): UwvRegister {
   const byBsn = new Map<string, UwvUitkeringRecord[]>();
   const byId = new Map<string, UwvUitkeringRecord>();
-  for (const client of population()) {
+  for (const client of population(populationSize)) {
     const { ww, arbeidsongeschiktheid: ao } = inkomenVan(client);
     const records: UwvUitkeringRecord[] = [];
     if (ww) {

@@ -10,7 +10,7 @@ export const UWV_MAX_LIMIT = 100;
 
 export function createUwvSandbox(options: SandboxOptions = {}): FastifyInstance {
   const app = createSandboxApp('uwv', new URL('./openapi.yaml', import.meta.url), options, problemJson);
-  const register = uwvRegister();
+  const register = uwvRegister(options.populationSize);
 
   app.post<{ Body: { burgerservicenummers: string[] }; Querystring: { offset: number; limit: number } }>(
     '/v1/uitkeringen/zoeken',

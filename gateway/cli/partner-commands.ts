@@ -21,6 +21,7 @@ Settings (environment):
   HOST                 interface to listen on (default 127.0.0.1)
   SANDBOX_PORT         port (default 0: any free port; the log line names it)
   SANDBOX_LATENCY_MS   delay added to every answer, to try a slow partner (default 0)
+  SANDBOX_POPULATION   how many synthetic people the sandbox knows (default 72, the demo population)
   LOG_LEVEL            pino level (default info)`;
 
 const adapterHelp = `usage: ketenpoort adapter <uwv|cwi|gemeente>
@@ -103,7 +104,7 @@ export const sandboxCommand: Command = {
     const partner = partnerFrom(args, sandboxHelp);
     if (!partner) return 0;
     const config = loadConfig();
-    const app = SANDBOXES[partner]({ latencyMs: config.SANDBOX_LATENCY_MS, logLevel: config.LOG_LEVEL });
+    const app = SANDBOXES[partner]({ latencyMs: config.SANDBOX_LATENCY_MS, logLevel: config.LOG_LEVEL, populationSize: config.SANDBOX_POPULATION });
     await runUntilStopped(app, config, config.SANDBOX_PORT, { role: 'sandbox', partner, latencyMs: config.SANDBOX_LATENCY_MS });
   },
 };
