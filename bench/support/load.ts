@@ -1,0 +1,72 @@
+// One measurement: autocannon with a fixed number of connections, a warm-up that is thrown away,
+// then the measured window. Every request comes from `next()`, so the workload can rotate through
+// clients, pages and blocks (nothing is answered from one cached response). An answer with another
+// status than expected, or a GraphQL answer with errors, counts as an error.
+import autocannon from 'autocannon';
+import { peakRssDuring } from './processes.js';
+
+export interface NextRequest {
+  path?: string;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export interface LoadOptions {
+  /** Origin and default path. */
+  url: string;
+  headers?: Record<string, string>;
+  next: () => NextRequest;
+  /** The status a good answer has; default 200. */
+  status?: number;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  /** The process whose memory is reported. */
+  pid: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  peak_rss_mb: number;
+  requests: number;
+  errors: number;
+}
+
+export async function measure(o: LoadOptions): Promise<LoadResult> {
+  const good = o.status ?? 200;
+  const run = async (duration: number) => {
+    let bad = 0;
+    const r = await autocannon({
+      url: o.url,
+      method: 'POST',
+      connections: o.connections,
+      duration,
+      headers: { 'content-type': 'application/json', ...o.headers },
+      requests: [
+        {
+          setupRequest: (req: any) => {
+            const n = o.next();
+            return { ...req, ...(n.path ? { path: n.path } : {}), headers: { ...req.headers, ...n.headers }, body: n.body };
+          },
+          onResponse: (status: number, body: string) => {
+            if (status !== good || body.includes('"errors":[{')) bad++;
+          },
+        },
+      ],
+    } as autocannon.Options);
+    return { r, bad };
+  };
+  await run(o.warmupSeconds);
+  const { result, peakMb } = await peakRssDuring(o.pid, () => run(o.seconds));
+  const { r, bad } = result;
+  return {
+    rps: Math.round(r.requests.average * 10) / 10,
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    peak_rss_mb: Math.round(peakMb),
+    requests: r.requests.total,
+    errors: bad + r.errors + r.timeouts,
+  };
+}
