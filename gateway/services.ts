@@ -9,6 +9,7 @@ import { createProcessingLog, type ProcessingLog } from './logs/processing-log.j
 import { createSubjectCrypto } from './logs/subject-id.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { createConsentService, type ConsentService } from './consent/service.js';
+import { createInternalTokens, type InternalTokens } from './graph/internal-token.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -21,6 +22,8 @@ export interface ChainServices {
   subjectKey(bsn: string): string;
   /** Client consent: lifecycle, consent tokens, the ledger behind gateway/consent/enforce.ts. */
   consent: ConsentService;
+  /** Signed tokens for the gateway's calls to subgraphs, reused per caller, subgraph and purpose. */
+  internalTokens: InternalTokens;
 }
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
@@ -28,5 +31,6 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const decisionLog = createDecisionLog(db.prisma);
   const processingLog = createProcessingLog(db.prisma, subjects);
   const consent = createConsentService({ config, db, keys, processingLog });
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent };
+  const internalTokens = createInternalTokens(keys, config.publicUrl);
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent, internalTokens };
 }

@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { unauthenticatedBody } from './errors.js';
 import { adapterAudience, type Partner } from './partner.js';
 
@@ -85,22 +86,33 @@ export const internalAuth = fp<InternalAuthOptions>(
         .send(unauthenticatedBody('this adapter answers only calls signed by the Ketenpoort gateway'));
     };
 
+    // The gateway reuses one token per user and purpose for half a minute: verify it once.
+    const verified = createVerifiedTokens<InternalCall>({ maxAgeMs: 60_000 });
+
     scope.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization;
       const match = header ? /^Bearer ([A-Za-z0-9._-]+)$/.exec(header) : null;
       if (!match) return refuse(request, reply, 'no bearer token');
-      try {
-        const { payload } = await jwtVerify(match[1]!, getKey, {
-          issuer: gatewayIssuer,
-          audience,
-          algorithms: ['ES256'],
-          maxTokenAge: `${MAX_LIFETIME_SECONDS}s`,
-          requiredClaims: ['sub', 'iat', 'exp'],
-        });
-        request.internalCall = internalCallFrom(payload, gatewayIssuer);
-      } catch (err) {
-        return refuse(request, reply, refusal(err));
+      const token = match[1]!;
+      let call = verified.get(token);
+      if (!call) {
+        try {
+          const { payload } = await jwtVerify(token, getKey, {
+            issuer: gatewayIssuer,
+            audience,
+            algorithms: ['ES256'],
+            maxTokenAge: `${MAX_LIFETIME_SECONDS}s`,
+            requiredClaims: ['sub', 'iat', 'exp'],
+          });
+          call = internalCallFrom(payload, gatewayIssuer);
+          verified.set(token, call, payload.exp);
+        } catch (err) {
+          return refuse(request, reply, refusal(err));
+        }
       }
+      // The trace context travels per request in its header (the token outlives one request).
+      const traceparent = request.headers.traceparent;
+      request.internalCall = typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { ...call, traceparent } : call;
     });
   },
   { name: 'ketenpoort-internal-auth', fastify: '5.x' },

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import type { KeyStore } from '../keys/key-store.js';
 import { callerFromClaims, type Caller } from './caller.js';
+import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { ACCESS_TOKEN_AUDIENCE, devIssuerUrl } from './dev-issuer.js';
 
 declare module 'fastify' {
@@ -38,6 +39,9 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
   const issuers = [devIssuer, config.OIDC_ISSUER].filter((x): x is string => Boolean(x));
   const audiences = [...new Set([config.OIDC_AUDIENCE, ACCESS_TOKEN_AUDIENCE])];
 
+  // The development issuer's public keys as PEM, made once per key instead of per request.
+  const pems = new Map<string, string>();
+
   await app.register(fastifyJwt, {
     decode: { complete: true },
     verify: { algorithms: [...ALGORITHMS], allowedIss: issuers, allowedAud: audiences, requiredClaims: ['exp', 'sub'] },
@@ -47,9 +51,13 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
       const iss = token.payload?.iss;
       if (!kid) throw unauthenticated('token has no kid');
       if (iss && iss === devIssuer) {
+        const known = pems.get(kid);
+        if (known) return known;
         const key = await keys.publicKey('dev-issuer', kid);
         if (!key) throw unauthenticated('unknown signing key');
-        return KeyObject.from(key).export({ type: 'spki', format: 'pem' }) as string;
+        const pem = KeyObject.from(key).export({ type: 'spki', format: 'pem' }) as string;
+        pems.set(kid, pem);
+        return pem;
       }
       if (getJwks && iss === config.OIDC_ISSUER) {
         return getJwks.getPublicKey({ kid, alg, domain: oidc!.origin });
@@ -58,20 +66,29 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     },
   });
 
+  // A caller sends the same token with every request: its signature is checked once, then
+  // remembered until it expires, for at most a minute (lib/verified-tokens.ts).
+  const verified = createVerifiedTokens<Caller>({ maxAgeMs: 60_000 });
   app.decorate('authenticate', async (request: FastifyRequest): Promise<Caller> => {
     if (request.caller) return request.caller;
     if (issuers.length === 0) throw unauthenticated('no trusted issuer configured (set OIDC_ISSUER or DEV_ISSUER)');
     const header = request.headers.authorization;
-    if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthenticated();
-    let claims: unknown;
-    try {
-      claims = await request.jwtVerify();
-    } catch {
-      // The library's message may quote the token or its claims; give one stable answer.
-      throw unauthenticated('the bearer token is not valid');
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw unauthenticated();
+    const token = match[1]!;
+    let caller = verified.get(token);
+    if (!caller) {
+      let claims: { exp?: number };
+      try {
+        claims = await request.jwtVerify();
+      } catch {
+        // The library's message may quote the token or its claims; give one stable answer.
+        throw unauthenticated('the bearer token is not valid');
+      }
+      caller = callerFromClaims(claims);
+      if (!caller) throw unauthenticated('the bearer token lacks the role, oin or bsn claims Ketenpoort needs');
+      verified.set(token, caller, claims.exp);
     }
-    const caller = callerFromClaims(claims);
-    if (!caller) throw unauthenticated('the bearer token lacks the role, oin or bsn claims Ketenpoort needs');
     request.caller = caller;
     return caller;
   });

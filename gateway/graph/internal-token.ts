@@ -16,7 +16,9 @@ export interface InternalTokenInput {
   subgraph: string;
   caller: Caller | undefined;
   purpose: string;
-  traceparent: string;
+  /** For a token used once (a subscription's connection_init); reused tokens leave it out and
+   * the call carries its trace context in the `traceparent` header. */
+  traceparent?: string;
   /** For the gateway's own calls (no end user): the organisation it asks on behalf of. */
   systemOin?: string;
 }
@@ -32,8 +34,8 @@ export async function signInternalToken(keys: KeyStore, input: InternalTokenInpu
     name: c?.name,
     purpose: input.purpose,
     act: { sub: input.issuer },
-    traceparent: input.traceparent,
   };
+  if (input.traceparent) claims.traceparent = input.traceparent;
   if (c && c.role !== 'client') claims.oin = c.oin;
   if (!c && input.systemOin) claims.oin = input.systemOin;
   // Only the gateway's own subgraph learns a client's BSN from the token; partners get the BSN as
@@ -50,6 +52,38 @@ export async function signInternalToken(keys: KeyStore, input: InternalTokenInpu
     .sign(key);
 }
 
+/** Tokens are reused for this long (they live INTERNAL_TOKEN_TTL_SECONDS). */
+const REUSE_MS = (INTERNAL_TOKEN_TTL_SECONDS / 2) * 1000;
+
+export interface InternalTokens {
+  /** A token for this caller, subgraph and purpose: signed anew at most every 30 s. */
+  get(input: Omit<InternalTokenInput, 'issuer' | 'traceparent'>): Promise<string>;
+}
+
+/**
+ * Internal tokens reused per caller, subgraph and purpose, like an access token: signing one per
+ * call (and the adapter verifying each) was a large part of what a view cost. A reused token says
+ * nothing about one request; the trace context goes in each call's `traceparent` header.
+ */
+export function createInternalTokens(keys: KeyStore, issuer: string, max = 10_000): InternalTokens {
+  const tokens = new Map<string, { token: Promise<string>; until: number }>();
+  return {
+    get(input) {
+      const c = input.caller;
+      const who = c ? `${c.role}|${c.subject}|${c.role === 'client' ? c.bsn : c.oin}|${c.name}` : `system|${input.systemOin ?? ''}`;
+      const key = `${input.subgraph}|${input.purpose}|${who}`;
+      const now = Date.now();
+      const hit = tokens.get(key);
+      if (hit && hit.until > now) return hit.token;
+      const token = signInternalToken(keys, { ...input, issuer });
+      token.catch(() => tokens.delete(key));
+      if (tokens.size >= max) tokens.delete(tokens.keys().next().value!);
+      tokens.set(key, { token, until: now + REUSE_MS });
+      return token;
+    },
+  };
+}
+
 /** A jose key resolver backed by the key store, for subgraphs running in this process. */
 export function internalKeyResolver(keys: KeyStore): JWTVerifyGetKey {
   return async (header) => {
@@ -63,6 +97,8 @@ export interface VerifiedInternalCall {
   caller: Caller | undefined;
   purpose: string;
   traceparent?: string;
+  /** The token's expiry, seconds since the epoch. */
+  exp?: number;
 }
 
 export async function verifyInternalToken(
@@ -84,6 +120,7 @@ export async function verifyInternalToken(
     caller: p.role === SYSTEM.role ? undefined : callerFromClaims(p),
     purpose: p.purpose,
     traceparent: typeof p.traceparent === 'string' ? p.traceparent : undefined,
+    exp: p.exp,
   };
 }
 

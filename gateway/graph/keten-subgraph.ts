@@ -8,6 +8,7 @@ import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parse, type OperationDefinitionNode } from '../../lib/graphql.js';
 import { loggerOptions } from '../../lib/logger.js';
+import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { traceFromHeader } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { internalKeyResolver, verifyInternalToken, type VerifiedInternalCall } from './internal-token.js';
@@ -57,6 +58,8 @@ export async function createKetenSubgraph(services: ChainServices): Promise<Fast
   const app = Fastify({ logger: loggerOptions(services.config.LOG_LEVEL, 'keten-subgraph'), bodyLimit: 2 * 1024 * 1024 });
   const getKey = internalKeyResolver(services.keys);
   const issuer = services.config.publicUrl;
+  // The gateway reuses one internal token per user and purpose for half a minute: verify it once.
+  const verified = createVerifiedTokens<VerifiedInternalCall>();
 
   app.addHook('preHandler', async (request, reply) => {
     // A websocket upgrade (subscriptions) carries its internal token in connection_init instead;
@@ -65,11 +68,18 @@ export async function createKetenSubgraph(services: ChainServices): Promise<Fast
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token) return unauthenticated(reply, 'this subgraph answers only calls the gateway signed');
-    try {
-      request.ketenCall = await verifyInternalToken(token, getKey, issuer, 'keten');
-    } catch {
-      return unauthenticated(reply, 'the internal token is not valid');
+    let call = verified.get(token);
+    if (!call) {
+      try {
+        call = await verifyInternalToken(token, getKey, issuer, 'keten');
+      } catch {
+        return unauthenticated(reply, 'the internal token is not valid');
+      }
+      verified.set(token, call, call.exp);
     }
+    // A reused token says nothing about this request: its trace context is in the header.
+    const traceparent = request.headers.traceparent;
+    request.ketenCall = typeof traceparent === 'string' ? { ...call, traceparent } : call;
     if (!request.ketenCall.caller && !onlyAsksForSchema(request)) {
       return unauthenticated(reply, 'an internal token without an end user may only fetch the schema');
     }

@@ -6,7 +6,6 @@ import type { Caller } from '../auth/caller.js';
 import { KetenError, forbidden } from '../errors.js';
 import { traceparentOf, type TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
-import { signInternalToken } from './internal-token.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
 
 export const KLANT_POLICY = { id: 'ketenpoort:klantbeeld-op-caseload', version: '1' } as const;
@@ -26,13 +25,7 @@ export function createKlantAccess(services: ChainServices, gemeenteUrl: () => st
     if (hit && hit.until > Date.now()) return hit.member;
     const url = gemeenteUrl();
     if (!url) throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente cannot be asked about the caseload', { partner: 'gemeente' });
-    const token = await signInternalToken(services.keys, {
-      issuer: services.config.publicUrl,
-      subgraph: 'gemeente',
-      caller,
-      purpose: ACTIVITIES.klantbeeld,
-      traceparent: traceparentOf(trace),
-    });
+    const token = await services.internalTokens.get({ subgraph: 'gemeente', caller, purpose: ACTIVITIES.klantbeeld });
     let body: { data?: { caseloadLidmaatschap: unknown } | null; errors?: unknown[] };
     try {
       const res = await fetch(url, {

@@ -37,7 +37,6 @@ interface GraphContext {
   activity?: Activity;
   audit?: ReadAudit;
   startTime: Date;
-  tokens: Map<string, Promise<string>>;
 }
 
 export async function graphPlugin(app: FastifyInstance, { services: subgraphs }: GraphOptions) {
@@ -50,20 +49,8 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   // with the partner's name; the gateway waits a little longer, as a backstop for a hung adapter.
   const timeout = services.config.PARTNER_TIMEOUT_MS + 500;
 
-  const internalToken = (ctx: GraphContext, subgraph: string) => {
-    let t = ctx.tokens.get(subgraph);
-    if (!t) {
-      t = signInternalToken(services.keys, {
-        issuer,
-        subgraph,
-        caller: ctx.caller,
-        purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'],
-        traceparent: traceparentOf(ctx.trace),
-      });
-      ctx.tokens.set(subgraph, t);
-    }
-    return t;
-  };
+  const internalToken = (ctx: GraphContext, subgraph: string) =>
+    services.internalTokens.get({ subgraph, caller: ctx.caller, purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'] });
 
   app.addHook('preHandler', async (request: FastifyRequest) => {
     // A websocket (subscriptions) authenticates in connection_init: gateway/rapportage/gateway-subscription.ts.
@@ -85,7 +72,6 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
         trace: traceFromHeader(request.headers.traceparent),
         consentToken: typeof consentToken === 'string' ? consentToken : undefined,
         startTime: new Date(),
-        tokens: new Map(),
       } satisfies GraphContext;
     },
     gateway: {

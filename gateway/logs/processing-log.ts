@@ -3,6 +3,7 @@
 // request fails (fail closed). Append-only (the table refuses UPDATE and DELETE).
 import type { Caller } from '../auth/caller.js';
 import type { Db } from '../db/database.js';
+import { createGroupCommit } from './group-commit.js';
 import { newSpanId, type TraceContext } from './trace.js';
 import type { SubjectCrypto } from './subject-id.js';
 
@@ -39,7 +40,10 @@ export interface Processing {
 }
 
 export interface ProcessingLog {
+  /** Resolves once every entry is durably stored; rejects when they could not be (fail closed). */
   record(trace: TraceContext, entries: Processing[]): Promise<void>;
+  /** Waits until every entry recorded so far has been written. */
+  drain(): Promise<void>;
   /** The entries about one person, newest first, with the subject decrypted away. */
   forSubject(bsn: string, options?: { limit?: number; before?: Date }): Promise<ProcessingRecord[]>;
 }
@@ -58,33 +62,54 @@ export interface ProcessingRecord {
   statusCode: string;
 }
 
+// One statement for any number of rows (a constant SQL text: arrays as parameters), so the rows
+// of concurrent requests, and the 300 rows of a caseload page, share one commit (group-commit.ts).
+const INSERT = `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
+    foreign_trace_id, foreign_span_id, processing_activity_id, subject_encrypted, subject_key, actor_oin,
+    actor_subject, actor_role, operation, partners, fields)
+  SELECT t, s, ps, n, st, et, sc::"SpanStatus", ft, fs, pa, se, sk, ao, asu, ar, op,
+    string_to_array(pt, ','), string_to_array(fl, ',')
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[],
+    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+    $16::text[], $17::text[], $18::text[])
+    AS u(t, s, ps, n, st, et, sc, ft, fs, pa, se, sk, ao, asu, ar, op, pt, fl)`;
+
+type Row = readonly unknown[];
+/** Partner and field names are identifiers (no commas), so a list travels as one text. */
+const list = (xs: string[]) => [...new Set(xs)].sort().join(',');
+
 export function createProcessingLog(db: Db, crypto: SubjectCrypto): ProcessingLog {
+  const writer = createGroupCommit<Row>(async (rows) => {
+    const columns = Array.from({ length: 18 }, (_, c) => rows.map((r) => r[c]));
+    await db.$executeRawUnsafe(INSERT, ...columns);
+  });
   return {
-    async record(trace, entries) {
-      if (entries.length === 0) return;
-      await db.verwerking.createMany({
-        data: entries.map((e) => ({
-          traceId: trace.traceId,
-          spanId: newSpanId(),
-          parentSpanId: trace.spanId,
-          name: e.name,
-          startTime: e.startTime,
-          endTime: e.endTime ?? new Date(),
-          statusCode: e.status ?? 'OK',
-          foreignTraceId: trace.parentSpanId ? trace.traceId : null,
-          foreignSpanId: trace.parentSpanId ?? null,
-          processingActivityId: ACTIVITIES[e.activity],
-          subjectEncrypted: crypto.encrypt(e.subjectBsn),
-          subjectKey: crypto.key(e.subjectBsn),
-          actorOin: e.caller.role === 'client' ? '' : e.caller.oin,
-          actorSubject: e.caller.subject,
-          actorRole: e.caller.role,
-          operation: e.operation,
-          partners: [...new Set(e.partners)].sort(),
-          fields: [...new Set(e.fields)].sort(),
-        })),
-      });
+    record(trace, entries) {
+      const now = new Date();
+      return writer.add(
+        entries.map((e) => [
+          trace.traceId,
+          newSpanId(),
+          trace.spanId,
+          e.name,
+          e.startTime,
+          e.endTime ?? now,
+          e.status ?? 'OK',
+          trace.parentSpanId ? trace.traceId : null,
+          trace.parentSpanId ?? null,
+          ACTIVITIES[e.activity],
+          crypto.encrypt(e.subjectBsn),
+          crypto.key(e.subjectBsn),
+          e.caller.role === 'client' ? '' : e.caller.oin,
+          e.caller.subject,
+          e.caller.role,
+          e.operation,
+          list(e.partners),
+          list(e.fields),
+        ]),
+      );
     },
+    drain: () => writer.drain(),
     async forSubject(bsn, options = {}) {
       const rows = await db.verwerking.findMany({
         where: { subjectKey: crypto.key(bsn), ...(options.before ? { startTime: { lt: options.before } } : {}) },
