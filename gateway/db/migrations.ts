@@ -3,10 +3,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database.js';
-import { openSchemaEngine, type MigrationList } from './schema-engine.js';
+import type { MigrationList } from './schema-engine.js';
+
+// The schema engine (WASM) and PGlite are loaded only when a migration is applied or checked: a
+// start on a migrated database needs neither, and both cost memory and start time.
+const schemaEngine = () => import('./schema-engine.js');
 
 export const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
 export const schemaPath = join(prismaDir, 'schema.prisma');
@@ -48,6 +50,7 @@ export async function applyMigrations(db: Database, log: (m: string) => void = (
   if ((await pendingMigrations(db)).length === 0) return [];
   const migrationsList = await readMigrationList();
   return db.withLock(MIGRATION_LOCK_KEY, async () => {
+    const { openSchemaEngine } = await schemaEngine();
     const engine = await openSchemaEngine(schemaPath, db.adapterFactory, log);
     try {
       const out = await engine.applyMigrations({ migrationsList, filters: noFilter });
@@ -79,6 +82,11 @@ export async function pendingMigrations(db: Database): Promise<string[]> {
  * agree. Replays the migrations in a throw-away in-memory PGlite, so no server is needed.
  */
 export async function diffSchemaAgainstMigrations(): Promise<{ changed: boolean; sql: string }> {
+  const [{ PGlite }, { PrismaPGlite }, { openSchemaEngine }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+    schemaEngine(),
+  ]);
   const shadow = await PGlite.create('memory://');
   const engine = await openSchemaEngine(schemaPath, new PrismaPGlite(shadow));
   try {

@@ -2,7 +2,9 @@
 // database copied from it (CREATE DATABASE ... TEMPLATE), which takes a fraction of a second and
 // no migration. Prisma's schema engine holds a server-wide advisory lock while it migrates, so
 // forty files migrating at once would queue on that lock and time out.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../../gateway/db/database.js';
 import { applyMigrations } from '../../gateway/db/migrations.js';
@@ -23,7 +25,14 @@ export async function adminQuery(base: string, sql: string): Promise<void> {
   }
 }
 
+/** Tests that start `ketenpoort` as a process run the compiled dist/: build it first (incremental). */
+function build() {
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
 export default async function setup() {
+  build();
   const base = process.env.DATABASE_URL;
   if (!base) return;
   const template = `kp_tmpl_${randomBytes(5).toString('hex')}`;
