@@ -47,6 +47,7 @@ const { values } = parseArgs({
     'issuer-port': { type: 'string', default: '0' },
     adapter: { type: 'string' },
     profile: { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -70,7 +71,9 @@ const issuer: BenchIssuer = await startBenchIssuer(Number(values['issuer-port'])
 const started: Proc[] = [];
 // --profile DIR: every process writes a V8 CPU profile there when it stops.
 const common = { LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+// --node-args "...": extra Node flags for Ketenpoort's process (diagnostics, e.g. --max-old-space-size=200).
 const node = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+const ketenpoortNode = [...node, ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
 let adapterUrls: Record<'uwv' | 'cwi' | 'gemeente', string>;
 if (values.adapter) {
   adapterUrls = Object.fromEntries(list(values.adapter).map((kv) => kv.split('=') as [string, string])) as typeof adapterUrls;
@@ -175,7 +178,8 @@ function report(r: Run) {
 // ---------------------------------------------------------------- the targets
 async function runCeilingAndBare(db: Run['db']) {
   if (targets.includes('ceiling')) {
-    const p = await startProcess('ceiling', [...node, '--import', 'tsx', 'bench/targets/ceiling.ts'], targetEnv);
+    const port = await freePort();
+    const p = await startProcess('ceiling', [...node, 'dist/bench/targets/ceiling.js'], { ...targetEnv, PORT: String(port) }, { url: `http://127.0.0.1:${port}`, health: '/health' });
     try {
       await measureTarget('ceiling', db, ceilingEndpoint(p.url), p.pid);
     } finally {
@@ -183,7 +187,8 @@ async function runCeilingAndBare(db: Run['db']) {
     }
   }
   if (targets.includes('bare')) {
-    const p = await startProcess('bare', [...node, '--import', 'tsx', 'bench/targets/bare.ts'], targetEnv);
+    const port = await freePort();
+    const p = await startProcess('bare', [...node, 'dist/bench/targets/bare.js'], { ...targetEnv, PORT: String(port) }, { url: `http://127.0.0.1:${port}`, health: '/health' });
     try {
       await measureTarget('bare', db, graphqlEndpoint(p.url, {}), p.pid);
     } finally {
@@ -237,11 +242,12 @@ async function runKetenpoort(db: Run['db']) {
   const database = await ketenpoortDatabase(db);
   // The gateway signs internal tokens as the bench issuer (same key, same `iss`), so the adapters
   // started once for every target trust it too.
-  const env = { ...targetEnv, ...database.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: '0', PUBLIC_URL: issuer.issuer, DEV_ISSUER: 'on' };
+  const port = await freePort();
+  const env = { ...targetEnv, ...database.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), PUBLIC_URL: issuer.issuer, DEV_ISSUER: 'on' };
   let kp: Proc | undefined;
   try {
     const t0 = performance.now();
-    kp = await startProcess('ketenpoort', [...node, KETENPOORT_BIN, 'serve', '--demo'], env);
+    kp = await startProcess('ketenpoort', [...ketenpoortNode, KETENPOORT_BIN, 'serve', '--demo'], env, { url: `http://127.0.0.1:${port}`, health: '/ready' });
     console.log(`  ketenpoort (${db}) listening after ${((performance.now() - t0) / 1000).toFixed(1)} s, idle RSS ${Math.round(memoryOf(kp.pid)?.rssMb ?? 0)} MB`);
     const url = kp.url;
     const token = async (person: string) => {

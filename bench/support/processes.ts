@@ -3,7 +3,9 @@
 // targets. Each is a separate Node process, as it would be in production; a process is ready when
 // it logs the URL it listens on.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +16,8 @@ export interface Proc {
   name: string;
   url: string;
   pid: number;
+  /** Where its output goes (removed when it stops). */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -35,80 +39,52 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Runs `node <args>` with `env` and waits until it logs a line with `url`, or, given `url`, until
- * GET `url + health` answers 200.
+ * Runs `node <args>` with `env`, listening at `url` (the caller chose the port), and waits until
+ * GET `url + health` answers 200. Its output goes to a file, never to a pipe into this process:
+ * a busy load generator drains a pipe late, and a server writing its log lines synchronously
+ * (pino does) would then wait on us and measure our slowness instead of its own.
  */
-export function startProcess(
+export async function startProcess(
   name: string,
   args: string[],
   env: Record<string, string | undefined>,
-  options: { url?: string; health?: string; timeoutMs?: number } = {},
+  options: { url: string; health?: string; timeoutMs?: number },
 ): Promise<Proc> {
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const logFile = join(tmpdir(), `kp-bench-${name.replace(/\W+/g, '-')}-${Date.now()}.log`);
+  const out = openSync(logFile, 'w');
   const proc = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, out],
   });
+  closeSync(out);
   alive.add(proc);
   const exited = new Promise<void>((resolve) => proc.on('exit', () => (alive.delete(proc), resolve())));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const fail = (err: Error) => {
-      clearTimeout(timer);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode} before it listened:\n${readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > until) {
       proc.kill('SIGKILL');
-      reject(err);
-    };
-    let listening = false;
-    proc.on('exit', (code) => {
-      if (!listening) fail(new Error(`${name} exited with ${code} before it listened:\n${output}`));
-    });
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const ready = (url: string) => {
-      clearTimeout(timer);
-      listening = true;
-      // Output after start is not needed; keep the pipes drained.
-      proc.stdout!.removeAllListeners('data').resume();
-      proc.stderr!.removeAllListeners('data').resume();
-      resolve({
-        name,
-        url,
-        pid: proc.pid!,
-        async stop() {
-          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-          const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    };
-    if (options.url) {
-      const poll = async () => {
-        while (proc.exitCode === null) {
-          const ok = await fetch(options.url + (options.health ?? '/health')).then((r) => r.ok, () => false);
-          if (ok) return ready(options.url!);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      };
-      proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      void poll();
-      return;
+      throw new Error(`${name} did not start in ${timeoutMs} ms:\n${readFileSync(logFile, 'utf8')}`);
     }
-    proc.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      for (const line of d.toString().split('\n')) {
-        if (!line.startsWith('{')) continue;
-        let parsed: { url?: unknown; msg?: unknown };
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        if (typeof parsed.url === 'string' && /listening/.test(String(parsed.msg))) return ready(parsed.url);
-      }
-    });
-  });
+    const ok = await fetch(options.url + (options.health ?? '/health')).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    url: options.url,
+    pid: proc.pid!,
+    logFile,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(logFile, { force: true });
+    },
+  };
 }
 
 /** A process's resident memory now and its peak so far (MB), from /proc. */

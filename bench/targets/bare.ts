@@ -11,6 +11,7 @@ const urls = { uwv: process.env.UWV_ADAPTER_URL!, cwi: process.env.CWI_ADAPTER_U
 const tokenFor = await internalTokens(process.env, partners);
 
 const app = Fastify({ logger: false });
+app.get('/health', async () => ({ status: 'ok' }));
 await app.register(mercuriusGateway as never, {
   jit: 1,
   path: '/graphql',

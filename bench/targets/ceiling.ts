@@ -32,6 +32,7 @@ const entities = (partner: Partner, fields: string, bsns: string[]) =>
   ask(partner, entitiesQuery(fields), { r: bsns.map((bsn) => ({ __typename: 'Klant', bsn })) }).then((d) => d._entities as Json[]);
 
 const app = Fastify({ logger: false });
+app.get('/health', async () => ({ status: 'ok' }));
 
 app.post<{ Body: { bsn: string } }>('/view', async (request) => {
   const { bsn } = request.body;
