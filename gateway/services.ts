@@ -28,8 +28,8 @@ export interface ChainServices {
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
   const subjects = createSubjectCrypto(config.logSubjectKey);
-  const decisionLog = createDecisionLog(db.prisma);
-  const processingLog = createProcessingLog(db.prisma, subjects);
+  const decisionLog = createDecisionLog(db);
+  const processingLog = createProcessingLog(db, subjects);
   const consent = createConsentService({ config, db, keys, processingLog });
   const internalTokens = createInternalTokens(keys, config.publicUrl);
   return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent, internalTokens };

@@ -15,7 +15,7 @@ import { SCHEMA_PURPOSE, signInternalToken } from './internal-token.js';
 import { createKlantAccess } from './klant-access.js';
 import { validationRules } from './limits.js';
 import { decideRootFields } from './policy.js';
-import { collectSubjects, instrumentKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
+import { collectSubjects, planKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
 import { rootFields } from './root-fields.js';
 import { installSubscriptionAuth, ketenWebsocket, subscriptionOptions } from '../rapportage/gateway-subscription.js';
 
@@ -116,15 +116,15 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     if (!op) throw new KetenError('BAD_USER_INPUT', 'name the operation to run');
     const decision = await decideRootFields(services, klantAccess, ctx.trace, ctx.caller, op.fields, owners.ketenRootFields);
     ctx.activity = decision.activity;
-    const { document: instrumented, audit } = instrumentKlantReads(schema, document);
-    ctx.audit = audit;
-    return audit.instrumented ? { document: instrumented } : undefined;
+    const reads = planKlantReads(schema, document);
+    ctx.audit = reads.audit;
+    return reads.document ? { document: reads.document } : undefined;
   });
 
   app.graphql.addHook('onResolution', async (execution, context) => {
     const ctx = context as unknown as GraphContext;
     if (!ctx.audit?.instrumented || !execution.data) return;
-    const subjects = collectSubjects(execution.data);
+    const subjects = collectSubjects(execution.data, ctx.audit);
     const failedPartners = new Set<string>();
     for (const e of execution.errors ?? []) {
       const partner = (e.extensions as { partner?: unknown } | undefined)?.partner;

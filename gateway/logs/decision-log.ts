@@ -3,7 +3,7 @@
 // resource), the policy and its version, and the information the decision used. Idempotent on
 // (trace id, span id); append-only in the database.
 import type { Caller } from '../auth/caller.js';
-import type { Db } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { createGroupCommit } from './group-commit.js';
 import { newSpanId, type TraceContext } from './trace.js';
 
@@ -31,44 +31,40 @@ export interface DecisionLog {
   drain(): Promise<void>;
 }
 
-// One statement for any number of decisions (a constant SQL text: arrays as parameters), so
-// concurrent requests' decisions share one commit (group-commit.ts). Idempotent on
-// (trace_id, span_id): a retried decision is stored once.
+// One statement for any number of decisions, as one JSON parameter, so concurrent requests'
+// decisions share one commit (group-commit.ts). Idempotent on (trace_id, span_id): a retried
+// decision is stored once.
 const INSERT = `INSERT INTO besluit (trace_id, span_id, decision, reason, action, resource, policy_id, policy_version,
     actor_oin, actor_subject, actor_role, consent_id, consent_version, information)
-  SELECT t, s, d, r, a, res, pid, pv, ao, asu, ar, ci::uuid, cv, i::jsonb
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[])
-    AS u(t, s, d, r, a, res, pid, pv, ao, asu, ar, ci, cv, i)
+  SELECT t, s, d, r, a, res, pid, pv, ao, asu, ar, ci, cv, i
+  FROM json_to_recordset($1::json) AS x(t text, s text, d text, r text, a text, res text, pid text, pv text,
+    ao text, asu text, ar text, ci uuid, cv int, i jsonb)
   ON CONFLICT DO NOTHING`;
 
 type Row = ReturnType<typeof toRow>;
 
 function toRow(trace: TraceContext, d: Decision) {
   const caller = d.caller;
-  return [
-    trace.traceId,
-    d.spanId ?? newSpanId(),
-    d.decision,
-    d.reason,
-    d.action,
-    d.resource,
-    d.policyId,
-    d.policyVersion,
-    caller && caller.role !== 'client' ? caller.oin : null,
-    caller?.subject ?? null,
-    caller?.role ?? null,
-    d.consentId ?? null,
-    d.consentVersion ?? null,
-    JSON.stringify(d.information),
-  ] as const;
+  return {
+    t: trace.traceId,
+    s: d.spanId ?? newSpanId(),
+    d: d.decision,
+    r: d.reason,
+    a: d.action,
+    res: d.resource,
+    pid: d.policyId,
+    pv: d.policyVersion,
+    ao: caller && caller.role !== 'client' ? caller.oin : null,
+    asu: caller?.subject ?? null,
+    ar: caller?.role ?? null,
+    ci: d.consentId ?? null,
+    cv: d.consentVersion ?? null,
+    i: d.information,
+  };
 }
 
-export function createDecisionLog(db: Db): DecisionLog {
-  const writer = createGroupCommit<Row>(async (rows) => {
-    const columns = Array.from({ length: 14 }, (_, c) => rows.map((r) => r[c]));
-    await db.$executeRawUnsafe(INSERT, ...columns);
-  });
+export function createDecisionLog(db: Pick<Database, 'execute'>): DecisionLog {
+  const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]));
   return {
     record: (trace, d) => writer.add([toRow(trace, d)]),
     drain: () => writer.drain(),

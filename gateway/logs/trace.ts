@@ -1,6 +1,6 @@
 // W3C trace context: every request gets a trace id (taken from a valid incoming `traceparent`,
 // else new) and each logged processing or decision its own span id, as both Logius standards ask.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../lib/random.js';
 
 export interface TraceContext {
   traceId: string;
@@ -12,8 +12,8 @@ export interface TraceContext {
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-export const newSpanId = () => randomBytes(8).toString('hex');
-export const newTraceId = () => randomBytes(16).toString('hex');
+export const newSpanId = () => randomHex(8);
+export const newTraceId = () => randomHex(16);
 
 export function traceFromHeader(traceparent: string | string[] | undefined): TraceContext {
   const m = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;

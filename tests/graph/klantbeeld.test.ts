@@ -109,6 +109,34 @@ describe('caseload', () => {
     expect(JSON.stringify(r.data)).not.toContain('__kp');
   });
 
+  it('logs exactly the clients an answer shows, whether the query asks for their BSN, renames it, or leaves it out', async () => {
+    const token = await t.token('km-jan');
+    const keyOf = (bsn: string) => t.app.services.subjectKey(bsn);
+    const shown = (await graphql(t.url, token, `{ caseload(eerste: 5) { klanten { bsn } } }`)).data!.caseload.klanten.map((k: { bsn: string }) => k.bsn) as string[];
+
+    // No bsn selected: the gateway adds a hidden one, and strips it before the answer leaves.
+    let before = (await verwerkingen()).length;
+    const noBsn = await graphql(t.url, token, `{ caseload(eerste: 5) { klanten { naam { volledigeNaam } } } }`);
+    expect(noBsn.errors).toEqual([]);
+    expect(JSON.stringify(noBsn.data)).not.toContain('__kp');
+    let added = (await verwerkingen()).slice(before);
+    expect(added.map((v) => v.subjectKey.trim()).sort()).toEqual(shown.map(keyOf).sort());
+
+    // The bsn under an alias, and the Klant itself under an alias.
+    before = (await verwerkingen()).length;
+    const renamed = await graphql(t.url, token, `query($b: ID!) { wie: klant(bsn: $b) { nummer: bsn naam { volledigeNaam } } }`, { b: fatima.bsn });
+    expect(renamed.data!.wie.nummer).toBe(fatima.bsn);
+    added = (await verwerkingen()).slice(before);
+    expect(added.map((v) => v.subjectKey.trim())).toEqual([keyOf(fatima.bsn)]);
+
+    // The bsn only under @include: not relied upon, the hidden one is added.
+    before = (await verwerkingen()).length;
+    const maybe = await graphql(t.url, token, `query($b: ID!, $m: Boolean!) { klant(bsn: $b) { bsn @include(if: $m) telefoon } }`, { b: fatima.bsn, m: false });
+    expect(maybe.data!.klant).toEqual({ telefoon: expect.any(String) });
+    added = (await verwerkingen()).slice(before);
+    expect(added.map((v) => v.subjectKey.trim())).toEqual([keyOf(fatima.bsn)]);
+  });
+
   it('searches the caseload by name and postcode', async () => {
     const token = await t.token('km-jan');
     const byPostcode = await graphql(t.url, token, `query($p: String) { zoekKlanten(postcode: $p) { bsn } }`, { p: fatima.postcode });
