@@ -13,7 +13,7 @@ import { installErrorHandler } from './error-handler.js';
 import { graphPlugin, type SubgraphService } from './graph/plugin.js';
 import { healthRoutes } from './health.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
-import { loggerOptions } from '../lib/logger.js';
+import { loggerOptions, requestLog } from '../lib/logger.js';
 import { createChainServices, type ChainServices } from './services.js';
 
 declare module 'fastify' {
@@ -36,6 +36,7 @@ export interface AppDeps {
 export async function buildApp({ config, db, services: given, subgraphs }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL),
+    logController: requestLog(),
     // Requests in flight finish on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -4,8 +4,8 @@
 // goes down does, instead of waiting for delayed answers.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { loggerOptions } from '../../lib/logger.js';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { loggerOptions, requestLog } from '../../lib/logger.js';
 import type { Partner } from './partner.js';
 
 export interface SandboxOptions {
@@ -39,7 +39,7 @@ export function createSandboxApp(partner: Partner, openapi: URL, options: Sandbo
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', `sandbox-${partner}`),
     forceCloseConnections: true,
-    logController: new LogController({ disableRequestLogging: options.logRequests === false }),
+    logController: requestLog(options.logRequests !== false),
   });
   const routes: { method: string; url: string }[] = [];
   routesOf.set(app, routes);

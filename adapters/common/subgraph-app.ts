@@ -2,9 +2,9 @@
 // subgraph at /graphql behind the internal-token check, with its source API client closed when
 // the instance closes. Each adapter brings its schema file, resolvers, loaders and context.
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { loggerOptions } from '../../lib/logger.js';
+import { loggerOptions, requestLog } from '../../lib/logger.js';
 import type { AdapterOptions } from './adapter-options.js';
 import { internalAuth, type InternalCall } from './internal-auth.js';
 import type { Partner } from './partner.js';
@@ -28,7 +28,7 @@ export function createSubgraphApp<C extends object>(
 ): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`),
-    logController: new LogController({ disableRequestLogging: options.logRequests === false }),
+    logController: requestLog(options.logRequests !== false),
   });
   const source = createSourceHttp({
     partner,

@@ -78,7 +78,9 @@ export async function measureUploads(
   return measure({
     url,
     pid,
-    ...o,
+    connections: o.connections,
+    warmupSeconds: o.warmupSeconds,
+    seconds: o.seconds,
     status: 201,
     next: () => {
       const t = targets[i++ % targets.length]!;

@@ -58,6 +58,8 @@ export interface VerifiedConsentToken {
   trajectId: string;
   kid: string;
   jti?: string;
+  /** Expiry, seconds since the epoch. */
+  exp?: number;
 }
 
 /** Why a token failed, as far as the caller may know: expired, or simply not valid. */
@@ -100,5 +102,6 @@ export async function verifyConsentToken(keys: KeyStore, issuer: string, token: 
     trajectId: parsed.data.traject_id.toLowerCase(),
     kid,
     jti: typeof payload.jti === 'string' ? payload.jti : undefined,
+    exp: payload.exp,
   };
 }

@@ -9,7 +9,9 @@ import type { Consent } from '../db/generated/client.js';
 import { badInput, KetenError, notFound } from '../errors.js';
 import type { ProcessingLog } from '../logs/processing-log.js';
 import type { TraceContext } from '../logs/trace.js';
+import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { createConsentCache, type ConsentCache } from './cache.js';
+import type { VerifiedConsentToken } from './consent-token.js';
 import { actorOf, logConsentProcessing, recordEvent, SYSTEM_ACTOR, type Actor, type EventType } from './events.js';
 import { readLedger, type LedgerState } from './ledger.js';
 import { CONSENT_PURPOSE, toAuthorizationDetails, type ConsentScope } from './scopes.js';
@@ -136,6 +138,8 @@ export function createConsentCore({ config, db, processingLog }: ConsentDeps) {
     prisma,
     processingLog,
     cache,
+    /** Consent tokens whose signature was checked: a RIB sends the same one with every report. */
+    verifiedTokens: createVerifiedTokens<VerifiedConsentToken>({ maxAgeMs: 60_000 }),
     createConsent,
     endConsent,
     settleLapsed,

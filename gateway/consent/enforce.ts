@@ -29,10 +29,29 @@ export class RibPermit {
     readonly action: RibAction,
     readonly actions: readonly ConsentScope[],
     readonly decidedAt: Date,
-  ) {}
+    recorded: Promise<void>,
+  ) {
+    // Handled here, so a failure is reported by `settled()` and never as an unhandled rejection.
+    this.#recorded = recorded.then(
+      () => undefined,
+      () => new KetenError('SERVICE_UNAVAILABLE', 'consent cannot be checked right now; try again later'),
+    );
+  }
 
-  static [MINT](s: LedgerState, action: RibAction, at: Date): RibPermit {
-    return new RibPermit(s.consentId, s.version, s.trajectId, s.granteeOin, s.subjectBsn, action, Object.freeze([...s.scopes]), at);
+  readonly #recorded: Promise<KetenError | undefined>;
+
+  /**
+   * Resolves once the permit's decision-log entry is durable; throws when it could not be written.
+   * Every use of a permit awaits this before data leaves or a write commits (fail closed); the
+   * check itself does not wait for the disk, so it costs no commit of its own.
+   */
+  async settled(): Promise<void> {
+    const failed = await this.#recorded;
+    if (failed) throw failed;
+  }
+
+  static [MINT](s: LedgerState, action: RibAction, at: Date, recorded: Promise<void>): RibPermit {
+    return new RibPermit(s.consentId, s.version, s.trajectId, s.granteeOin, s.subjectBsn, action, Object.freeze([...s.scopes]), at, recorded);
   }
 
   /** True only for permits this module made (guards against prototype tricks at run time). */
@@ -88,13 +107,17 @@ export async function authorizeRibAction(services: ChainServices, trace: TraceCo
     }
     if (!req.consentToken) throw new Denial('CONSENT_REQUIRED', 'token-missing', 'send the consent token in the Consent-Token header');
 
-    try {
-      token = await verifyConsentToken(services.keys, services.config.publicUrl, req.consentToken);
-    } catch (err) {
-      if (err instanceof ConsentTokenError && err.reason === 'token-expired') {
-        throw new Denial('CONSENT_EXPIRED', 'token-expired', 'the consent token has expired');
+    token = services.consent.core.verifiedTokens.get(req.consentToken);
+    if (!token) {
+      try {
+        token = await verifyConsentToken(services.keys, services.config.publicUrl, req.consentToken);
+      } catch (err) {
+        if (err instanceof ConsentTokenError && err.reason === 'token-expired') {
+          throw new Denial('CONSENT_EXPIRED', 'token-expired', 'the consent token has expired');
+        }
+        throw new Denial('FORBIDDEN', 'token-invalid', 'the consent token is not valid');
       }
-      throw new Denial('FORBIDDEN', 'token-invalid', 'the consent token is not valid');
+      services.consent.core.verifiedTokens.set(req.consentToken, token, token.exp);
     }
     information.tokenKid = token.kid;
     information.tokenJti = token.jti;
@@ -134,11 +157,6 @@ export async function authorizeRibAction(services: ChainServices, trace: TraceCo
     throw new KetenError(d.code, d.message, { reason: d.reason });
   }
 
-  try {
-    await record('permit', 'consent-active');
-  } catch {
-    // No permit without its decision record (fail closed).
-    throw new KetenError('SERVICE_UNAVAILABLE', 'consent cannot be checked right now; try again later');
-  }
-  return RibPermit[MINT](state, req.action, now);
+  // No use of the permit without its decision record (fail closed): see RibPermit.settled().
+  return RibPermit[MINT](state, req.action, now, record('permit', 'consent-active'));
 }

@@ -9,6 +9,11 @@ import { PrismaClient } from './generated/client.js';
 import { lockDataDir } from './pglite-lock.js';
 
 export type Db = PrismaClient;
+
+/** Queries inside a driver-level transaction (Database.transaction). */
+export interface SqlClient {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
 export type Notification = (payload: string) => void;
 
 export interface Database {
@@ -25,6 +30,14 @@ export interface Database {
    * (bench/compare.ts, caseload300). Everything else goes through Prisma.
    */
   execute(sql: string, params: unknown[]): Promise<void>;
+  /**
+   * A transaction straight through the driver, for the report upload's two statements (lock and
+   * read, then write): through Prisma's interactive transaction the same work took eight
+   * statements and a third of the gateway's CPU at 300 uploads/s (bench/compare.ts --query upload).
+   * Rolled back when `fn` throws. Inside, never wait for another query of this database: PGlite
+   * has one connection, held by the transaction until it ends.
+   */
+  transaction<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T>;
   listen(channel: string, onMessage: Notification): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
@@ -90,6 +103,22 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     async execute(sql, params) {
       await pool.query(sql, params);
     },
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: async (text, params) => (await client.query(text, params)).rows });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        throw err;
+      } finally {
+        // A connection whose rollback failed is in an unknown state: not given back to the pool.
+        client.release(broken);
+      }
+    },
     async listen(channel, onMessage) {
       const client = await listenerClient();
       let set = handlers.get(channel);
@@ -137,6 +166,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async execute(sql, params) {
       await client.query(sql, params);
     },
+    transaction: (fn) => client.transaction((tx) => fn({ query: async (text, params) => (await tx.query(text, params)).rows as never })),
     listen: (channel, onMessage) => client.listen(channel, onMessage),
     async notify(channel, payload) {
       await client.query('SELECT pg_notify($1, $2)', [channel, payload]);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parse, type OperationDefinitionNode } from '../../lib/graphql.js';
-import { loggerOptions } from '../../lib/logger.js';
+import { loggerOptions, requestLog } from '../../lib/logger.js';
 import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { traceFromHeader } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
@@ -55,7 +55,13 @@ function onlyAsksForSchema(request: FastifyRequest): boolean {
 }
 
 export async function createKetenSubgraph(services: ChainServices): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(services.config.LOG_LEVEL, 'keten-subgraph'), bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({
+    logger: loggerOptions(services.config.LOG_LEVEL, 'keten-subgraph'),
+    // It runs in the gateway's process and serves only the gateway, whose request line covers each
+    // call; its own lines appear when debugging.
+    logController: requestLog(['debug', 'trace'].includes(services.config.LOG_LEVEL)),
+    bodyLimit: 2 * 1024 * 1024,
+  });
   const getKey = internalKeyResolver(services.keys);
   const issuer = services.config.publicUrl;
   // The gateway reuses one internal token per user and purpose for half a minute: verify it once.

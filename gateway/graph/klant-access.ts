@@ -13,7 +13,14 @@ const MEMBERSHIP_TTL_MS = 30_000;
 const MAX_CACHED = 10_000;
 
 export interface KlantAccess {
-  check(trace: TraceContext, caller: Caller, bsn: string): Promise<void>;
+  /**
+   * Decides; throws FORBIDDEN (after the denial is on record) or resolves with the permit's
+   * decision-log write, which the caller awaits before any data leaves (fail closed) — it need not
+   * hold up fetching the data.
+   */
+  check(trace: TraceContext, caller: Caller, bsn: string): Promise<{ recorded: Promise<void> }>;
+  /** The gemeente just listed these clients as on the caller's organisation's caseload. */
+  onCaseload(caller: Caller, bsns: Iterable<string>): void;
 }
 
 export function createKlantAccess(services: ChainServices, gemeenteUrl: () => string | undefined): KlantAccess {
@@ -42,9 +49,13 @@ export function createKlantAccess(services: ChainServices, gemeenteUrl: () => st
       throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente could not answer about the caseload', { partner: 'gemeente' });
     }
     const member = body.data.caseloadLidmaatschap != null;
+    remember(key, member);
+    return member;
+  }
+
+  function remember(key: string, member: boolean) {
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, { member, until: Date.now() + MEMBERSHIP_TTL_MS });
-    return member;
   }
 
   return {
@@ -67,8 +78,17 @@ export function createKlantAccess(services: ChainServices, gemeenteUrl: () => st
         await record(trace, caller, bsn, false, reason);
         throw err;
       }
-      await record(trace, caller, bsn, permit, reason);
-      if (!permit) throw forbidden('you may not see this client');
+      if (!permit) {
+        await record(trace, caller, bsn, false, reason);
+        throw forbidden('you may not see this client');
+      }
+      return { recorded: record(trace, caller, bsn, true, reason) };
+    },
+    onCaseload(caller, bsns) {
+      // The gemeente's own caseload answer, for the caller's own organisation: as good as asking
+      // about each client, and what a klantmanager opens next is usually on the page just shown.
+      if (caller.role !== 'klantmanager') return;
+      for (const bsn of bsns) remember(`${caller.oin}:${bsn}`, true);
     },
   };
 

@@ -36,6 +36,8 @@ interface GraphContext {
   consentToken?: string;
   activity?: Activity;
   audit?: ReadAudit;
+  /** The access decisions' log writes, started during the policy check. */
+  recorded?: Promise<void>;
   startTime: Date;
 }
 
@@ -116,6 +118,9 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     if (!op) throw new KetenError('BAD_USER_INPUT', 'name the operation to run');
     const decision = await decideRootFields(services, klantAccess, ctx.trace, ctx.caller, op.fields, owners.ketenRootFields);
     ctx.activity = decision.activity;
+    // Awaited in onResolution; a failure is reported there, never as an unhandled rejection.
+    ctx.recorded = Promise.all(decision.recorded).then(() => undefined);
+    ctx.recorded.catch(() => {});
     const reads = planKlantReads(schema, document);
     ctx.audit = reads.audit;
     return reads.document ? { document: reads.document } : undefined;
@@ -123,17 +128,30 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
 
   app.graphql.addHook('onResolution', async (execution, context) => {
     const ctx = context as unknown as GraphContext;
-    if (!ctx.audit?.instrumented || !execution.data) return;
+    if (!ctx.audit?.instrumented || !execution.data) return logged(ctx.recorded);
     const subjects = collectSubjects(execution.data, ctx.audit);
+    if (ctx.activity === 'caseload') klantAccess.onCaseload(ctx.caller, subjects);
     const failedPartners = new Set<string>();
     for (const e of execution.errors ?? []) {
       const partner = (e.extensions as { partner?: unknown } | undefined)?.partner;
       if (typeof partner === 'string') failedPartners.add(partner);
     }
     // Written before the answer leaves; if this throws, the caller gets an error, not the data.
-    await services.processingLog.record(
-      ctx.trace,
-      processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),
+    await logged(
+      ctx.recorded,
+      services.processingLog.record(
+        ctx.trace,
+        processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),
+      ),
     );
   });
+}
+
+/** Waits for the request's log writes; when one failed, no data leaves and the caller may retry. */
+async function logged(...writes: (Promise<void> | undefined)[]) {
+  try {
+    await Promise.all(writes);
+  } catch {
+    throw new KetenError('SERVICE_UNAVAILABLE', 'the access log cannot be written right now; try again later');
+  }
 }

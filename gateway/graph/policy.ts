@@ -40,6 +40,8 @@ export interface RootDecision {
   activity: Activity;
   /** Clients whose access was checked for this field (for the processing log). */
   subjects: string[];
+  /** The permits' decision-log writes: awaited before any data leaves (fail closed). */
+  recorded: Promise<void>[];
 }
 
 export async function decideRootFields(
@@ -52,6 +54,7 @@ export async function decideRootFields(
 ): Promise<RootDecision> {
   let activity: Activity | undefined;
   const subjects: string[] = [];
+  const recorded: Promise<void>[] = [];
   for (const field of fields) {
     if (ketenRootFields.has(field.key)) {
       activity ??= KETEN_ACTIVITY[caller.role];
@@ -74,13 +77,13 @@ export async function decideRootFields(
     if (rule.subjectArg) {
       const bsn = field.args[rule.subjectArg];
       if (typeof bsn !== 'string' || !isValidBsn(bsn)) throw badInput(rule.subjectArg, 'a BSN of nine digits that passes the elfproef');
-      await klantAccess.check(trace, caller, bsn);
+      recorded.push((await klantAccess.check(trace, caller, bsn)).recorded);
       subjects.push(bsn);
     }
     activity ??= rule.activity;
   }
   if (!activity) throw new KetenError('BAD_USER_INPUT', 'the operation asks for nothing');
-  return { activity, subjects };
+  return { activity, subjects, recorded };
 }
 
 export const purposeOf = (activity: Activity) => ACTIVITIES[activity];

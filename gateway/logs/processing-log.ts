@@ -44,6 +44,8 @@ export interface ProcessingLog {
   record(trace: TraceContext, entries: Processing[]): Promise<void>;
   /** Waits until every entry recorded so far has been written. */
   drain(): Promise<void>;
+  /** The rows for `insertProcessingSql`, for a caller writing them in its own transaction. */
+  rowsJson(trace: TraceContext, entries: Processing[]): string;
   /** The entries about one person, newest first, with the subject decrypted away. */
   forSubject(bsn: string, options?: { limit?: number; before?: Date }): Promise<ProcessingRecord[]>;
 }
@@ -66,44 +68,47 @@ export interface ProcessingRecord {
 // caseload page, share one commit (group-commit.ts). The rows travel as one JSON parameter: the
 // driver's escaping of 18 parameter arrays cost more allocations than the rest of a caseload
 // request (bench/compare.ts with a heap-sampling profile).
-const INSERT = `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
+/** The insert, reading its rows from JSON parameter `$n`; also used inside another statement's
+ * transaction (a report and its processing-log row commit together: gateway/rapportage/store.ts). */
+export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
     foreign_trace_id, foreign_span_id, processing_activity_id, subject_encrypted, subject_key, actor_oin,
     actor_subject, actor_role, operation, partners, fields)
   SELECT t, s, ps, n, st, et, sc::"SpanStatus", ft, fs, pa, se, sk, ao, asu, ar, op, pt, fl
-  FROM json_to_recordset($1::json) AS r(t text, s text, ps text, n text, st timestamptz, et timestamptz, sc text,
+  FROM json_to_recordset($${n}::json) AS r(t text, s text, ps text, n text, st timestamptz, et timestamptz, sc text,
     ft text, fs text, pa text, se text, sk text, ao text, asu text, ar text, op text, pt text[], fl text[])`;
+const INSERT = insertProcessingSql(1);
 
 type Row = Record<string, unknown>;
 const list = (xs: string[]) => [...new Set(xs)].sort();
 
 export function createProcessingLog(db: Pick<Database, 'execute' | 'prisma'>, crypto: SubjectCrypto): ProcessingLog {
   const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]));
+  const rows = (trace: TraceContext, entries: Processing[]): Row[] => {
+    const now = new Date();
+    return entries.map((e) => ({
+      t: trace.traceId,
+      s: newSpanId(),
+      ps: trace.spanId,
+      n: e.name,
+      st: e.startTime,
+      et: e.endTime ?? now,
+      sc: e.status ?? 'OK',
+      ft: trace.parentSpanId ? trace.traceId : null,
+      fs: trace.parentSpanId ?? null,
+      pa: ACTIVITIES[e.activity],
+      se: crypto.encrypt(e.subjectBsn),
+      sk: crypto.key(e.subjectBsn),
+      ao: e.caller.role === 'client' ? '' : e.caller.oin,
+      asu: e.caller.subject,
+      ar: e.caller.role,
+      op: e.operation,
+      pt: list(e.partners),
+      fl: list(e.fields),
+    }));
+  };
   return {
-    record(trace, entries) {
-      const now = new Date();
-      return writer.add(
-        entries.map((e) => ({
-          t: trace.traceId,
-          s: newSpanId(),
-          ps: trace.spanId,
-          n: e.name,
-          st: e.startTime,
-          et: e.endTime ?? now,
-          sc: e.status ?? 'OK',
-          ft: trace.parentSpanId ? trace.traceId : null,
-          fs: trace.parentSpanId ?? null,
-          pa: ACTIVITIES[e.activity],
-          se: crypto.encrypt(e.subjectBsn),
-          sk: crypto.key(e.subjectBsn),
-          ao: e.caller.role === 'client' ? '' : e.caller.oin,
-          asu: e.caller.subject,
-          ar: e.caller.role,
-          op: e.operation,
-          pt: list(e.partners),
-          fl: list(e.fields),
-        })),
-      );
-    },
+    record: (trace, entries) => writer.add(rows(trace, entries)),
+    rowsJson: (trace, entries) => JSON.stringify(rows(trace, entries)),
     drain: () => writer.drain(),
     async forSubject(bsn, options = {}) {
       const rows = await db.prisma.verwerking.findMany({

@@ -56,6 +56,9 @@ export async function storeBijlage(services: ChainServices, trace: TraceContext,
   const requestHash = requestHashOf('bijlage', { sha256: digest, fileName: req.fileName });
   try {
     checkPermit(permit, caller, req.trajectId);
+    // Nothing commits or leaves before the permit's decision is on record. Waited for before the
+    // transaction: on PGlite the transaction holds the only connection the decision log needs.
+    await permit.settled();
     const outcome = await services.prisma.$transaction(async (tx) => {
       const blok = await lockBlock(tx, req.trajectId, permit.ribOin);
       const found = await tx.bijlage.findUnique({

@@ -2,7 +2,7 @@
 // report committed, so a klantmanager subscribed on any instance hears of it. The payload names
 // ids only (no BSN, no report content): NOTIFY payloads can end up in server logs, and whoever is
 // told can read the report itself through the access rules of the graph.
-import type { Prisma, Rapportage } from '../db/generated/client.js';
+import type { Rapportage } from '../db/generated/client.js';
 
 export const RAPPORTAGE_CHANNEL = 'ketenpoort_rapportage';
 
@@ -18,7 +18,7 @@ export interface RapportageEvent {
   ontvangenOp: string;
 }
 
-export function eventOf(r: Rapportage, gemeenteOin: string, ribOin: string, trajectId: string): RapportageEvent {
+export function eventOf(r: Pick<Rapportage, 'id' | 'blokId' | 'soort' | 'sequence' | 'correctsId' | 'createdAt'>, gemeenteOin: string, ribOin: string, trajectId: string): RapportageEvent {
   return {
     rapportageId: r.id,
     gemeenteOin,
@@ -30,14 +30,6 @@ export function eventOf(r: Rapportage, gemeenteOin: string, ribOin: string, traj
     corrigeert: r.correctsId,
     ontvangenOp: r.createdAt.toISOString(),
   };
-}
-
-/**
- * Sent inside the write transaction: PostgreSQL delivers a NOTIFY only when the transaction
- * commits, so there is no event for a report that was rolled back, and no extra commit per write.
- */
-export async function announceReport(tx: Prisma.TransactionClient, event: RapportageEvent): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${RAPPORTAGE_CHANNEL}, ${JSON.stringify(event)})`;
 }
 
 export function parseEvent(payload: string): RapportageEvent | undefined {

@@ -36,6 +36,7 @@ export async function ribBlock(services: ChainServices, trace: TraceContext, per
     include: { rapportages: { orderBy: orderBySequence }, bijlagen: { omit: { content: true }, orderBy: { createdAt: 'asc' } } },
   });
   if (!blok) return denyBlok(services, trace, decisionFor(permit, caller, trajectId, 'rapportage:lezen'), new BlokDenial('FORBIDDEN', 'no-blok', 'no block of yours'));
+  await permit.settled();
   if (blok.rapportages.length) await logReads(services, trace, caller, [permit.subjectBsn]);
   return {
     blokId: blok.id,

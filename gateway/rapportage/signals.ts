@@ -13,25 +13,29 @@ const DAY_MS = 24 * 3600 * 1000;
 
 const SOORT_TEXT: Record<string, string> = { voortgangsrapportage: 'voortgangsrapportage', eindrapportage: 'eindrapportage' };
 
-export async function signalNewReport(
-  tx: Tx,
-  r: { rapportageId: string; gemeenteOin: string; trajectId: string; subjectBsn: string; soort: string; ribName: string; correction: boolean },
-) {
-  await tx.signalering.createMany({
-    data: [
-      {
-        organisationOin: r.gemeenteOin,
-        dedupeKey: `rapportage:${r.rapportageId}`,
-        kind: 'rapportage-nieuw',
-        subjectBsn: r.subjectBsn,
-        trajectId: r.trajectId,
-        // Never the report's content: a signal is shown in lists and may be read over a shoulder.
-        summary: `${r.correction ? 'Correctie op ' : 'Nieuwe '}${SOORT_TEXT[r.soort] ?? 'rapportage'} van ${r.ribName}`,
-      },
-    ],
-    skipDuplicates: true,
-  });
+export interface NewReport {
+  rapportageId: string;
+  gemeenteOin: string;
+  trajectId: string;
+  subjectBsn: string;
+  soort: string;
+  ribName: string;
+  correction: boolean;
 }
+
+/** The "new report" signal for the report's gemeente (written with the report, deduplicated). */
+export function newReportSignal(r: NewReport) {
+  return {
+    organisationOin: r.gemeenteOin,
+    dedupeKey: `rapportage:${r.rapportageId}`,
+    kind: 'rapportage-nieuw',
+    subjectBsn: r.subjectBsn,
+    trajectId: r.trajectId,
+    // Never the report's content: a signal is shown in lists and may be read over a shoulder.
+    summary: `${r.correction ? 'Correctie op ' : 'Nieuwe '}${SOORT_TEXT[r.soort] ?? 'rapportage'} van ${r.ribName}`,
+  };
+}
+
 
 interface LateRow {
   blok_id: string;

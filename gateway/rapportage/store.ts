@@ -1,20 +1,22 @@
 // Appending a report to a RIB's block: one transaction that locks the block row, re-checks the
 // block's own rule (open, this RIB's, trajectory active), handles an idempotent retry, validates
 // the period against the trajectory, links the row into the hash chain, and writes the klantmanager's
-// signal. The caller gets its receipt only after the commit, so an acknowledged report is never lost.
+// signal and the client's processing-log row (two statements: append-sql.ts). The caller gets its
+// receipt only after the commit, so an acknowledged report is never lost.
 // A RibPermit is a parameter: a write that skipped the consent check does not compile.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import { RibPermit } from '../consent/enforce.js';
-import type { Prisma, Rapportage } from '../db/generated/client.js';
+import type { Prisma } from '../db/generated/client.js';
 import { badInput } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { hashRow } from './chain.js';
-import { announceReport, eventOf } from './events.js';
+import { APPEND, LOCK_BLOCK, READ_FOR_APPEND, type LockedBlock, type ReadForAppend, type StoredJson } from './append-sql.js';
+import { eventOf } from './events.js';
 import { replayOf, requestHashOf } from './idempotency.js';
 import { BlokDenial, denyBlok, type BlokDecision } from './policy.js';
-import { signalNewReport } from './signals.js';
+import { newReportSignal } from './signals.js';
 import { checkPeriod, type RapportageInput } from './validation.js';
 import { receiptOf, type Receipt } from './views.js';
 
@@ -96,84 +98,106 @@ export async function appendRapportage(
 ): Promise<AppendResult> {
   const decision = decisionFor(permit, caller, req.trajectId, 'rapportage:schrijven');
   const requestHash = requestHashOf('rapportage', req.input);
-  let outcome: { row: Rapportage; replayed: boolean };
+  const { input } = req;
+  let outcome: AppendOutcome;
   try {
     checkPermit(permit, caller, req.trajectId);
-    outcome = await services.prisma.$transaction(async (tx) => {
-      const blok = await lockBlock(tx, req.trajectId, permit.ribOin);
-      const earlier = replayOf(
-        await tx.rapportage.findUnique({ where: { blokId_idempotencyKey: { blokId: blok.id, idempotencyKey: req.idempotencyKey } } }),
-        requestHash,
-      );
-      if (earlier) return { row: earlier, replayed: true, gemeenteOin: blok.gemeenteOin, ribOin: blok.ribOin };
-      const { input } = req;
+    // Nothing commits before the permit's decision is on record. Waited for here, not inside the
+    // transaction: on PGlite the transaction holds the only connection the decision log needs.
+    await permit.settled();
+    outcome = await services.db.transaction(async (sql) => {
+      const blok = openBlok((await sql.query<LockedBlock>(LOCK_BLOCK, [req.trajectId, permit.ribOin]))[0], permit.ribOin);
+      const [found] = await sql.query<ReadForAppend>(READ_FOR_APPEND, [blok.id, req.idempotencyKey, input.corrigeert ?? null, input.bijlagen]);
+      const earlier = replayOf(found!.earlier && storedOf(found!.earlier), requestHash);
+      if (earlier) return { row: earlier, replayed: true };
       checkPeriod(input, blok);
-      if (input.corrigeert) {
-        const old = await tx.rapportage.findFirst({ where: { id: input.corrigeert, blokId: blok.id }, select: { id: true } });
-        if (!old) throw badInput('rapportage.corrigeert', 'there is no report with this id in your block');
-      }
-      const bijlagen = input.bijlagen.length
-        ? await tx.bijlage.findMany({ where: { id: { in: input.bijlagen }, blokId: blok.id }, select: { id: true, sha256: true, fileName: true, size: true } })
-        : [];
-      const missing = input.bijlagen.find((id) => !bijlagen.some((b) => b.id === id));
+      if (input.corrigeert && !found!.corrects_found) throw badInput('rapportage.corrigeert', 'there is no report with this id in your block');
+      const missing = input.bijlagen.find((id) => !found!.bijlagen.some((b) => b.id === id));
       if (missing) throw badInput('rapportage.bijlagen', `there is no attachment ${missing} in your block`);
-      const last = await tx.rapportage.findFirst({ where: { blokId: blok.id }, orderBy: { sequence: 'desc' }, select: { sequence: true, hash: true } });
       const row = {
         id: randomUUID(),
         blokId: blok.id,
-        sequence: (last?.sequence ?? 0) + 1,
+        sequence: (found!.last?.sequence ?? 0) + 1,
         soort: input.soort,
         correctsId: input.corrigeert ?? null,
         periodStart: new Date(`${input.periode.van}T00:00:00Z`),
         periodEnd: new Date(`${input.periode.tot}T00:00:00Z`),
         // Attachments are named with their SHA-256, so the chain covers their content too.
-        body: {
+        body: JSON.parse(JSON.stringify({
           doelen: input.doelen,
           activiteiten: input.activiteiten,
           aanwezigheid: input.aanwezigheid,
           resultaat: input.resultaat,
           advies: input.advies,
           bijlagen: input.bijlagen.map((id) => {
-            const b = bijlagen.find((x) => x.id === id)!;
+            const b = found!.bijlagen.find((x) => x.id === id)!;
             return { id: b.id, sha256: b.sha256.trim(), bestandsnaam: b.fileName, grootte: b.size };
           }),
-        },
-        prevHash: last?.hash.trim() ?? null,
+        })) as unknown, // the JSON round trip drops `undefined` members exactly as the jsonb column will
+        prevHash: found!.last?.hash.trim() ?? null,
         idempotencyKey: req.idempotencyKey,
         requestHash,
         consentId: permit.consentId,
         authorSubject: caller.subject,
         createdAt: new Date(),
       };
-      // JSON round trip drops `undefined` members exactly as the jsonb column will.
-      row.body = JSON.parse(JSON.stringify(row.body));
-      const created = await tx.rapportage.create({ data: { ...row, hash: hashRow(row) } });
-      await signalNewReport(tx, {
-        rapportageId: created.id,
-        gemeenteOin: blok.gemeenteOin,
-        trajectId: blok.trajectId,
-        subjectBsn: blok.subjectBsn,
-        soort: created.soort,
-        ribName: blok.ribName,
-        correction: Boolean(created.correctsId),
+      const stored = { ...row, hash: hashRow(row) };
+      const signal = newReportSignal({
+        rapportageId: row.id, gemeenteOin: blok.gemeenteOin, trajectId: req.trajectId, subjectBsn: blok.subjectBsn,
+        soort: row.soort, ribName: blok.ribName, correction: Boolean(row.correctsId),
       });
-      // Inside the transaction: PostgreSQL delivers the notification only if, and when, it commits.
-      await announceReport(tx, eventOf(created, blok.gemeenteOin, blok.ribOin, req.trajectId));
-      return { row: created, replayed: false };
-    }, TX_OPTIONS);
+      // The client's processing log says who wrote about them: committed with the report itself.
+      const processing = services.processingLog.rowsJson(trace, [
+        { name: 'rapportage aangeleverd', activity: 'rapportageSchrijven', operation: 'write', subjectBsn: permit.subjectBsn, caller, partners: [], fields: ['rapportage'], startTime: row.createdAt },
+      ]);
+      await sql.query(APPEND, [
+        row.id, row.blokId, row.sequence, row.soort, row.correctsId, input.periode.van, input.periode.tot, JSON.stringify(row.body),
+        row.prevHash, stored.hash, row.idempotencyKey, row.requestHash, row.consentId, row.authorSubject, row.createdAt,
+        randomUUID(), signal.organisationOin, signal.dedupeKey, signal.kind, signal.subjectBsn, signal.trajectId, signal.summary,
+        processing, JSON.stringify(eventOf(stored, blok.gemeenteOin, permit.ribOin, req.trajectId)),
+      ]);
+      return { row: stored, replayed: false };
+    });
   } catch (err) {
     if (err instanceof BlokDenial) return denyBlok(services, trace, decision, err);
     throw err;
   }
+  return { receipt: receiptOf(outcome.row, req.trajectId), replayed: outcome.replayed };
+}
 
-  const receipt = receiptOf(outcome.row, req.trajectId);
-  if (!outcome.replayed) {
-    // The client's processing log says who wrote about them; fail closed: no receipt without it.
-    // A retry with the same key then answers the stored receipt and writes the entry again.
-    const at = new Date();
-    await services.processingLog.record(trace, [
-      { name: 'rapportage aangeleverd', activity: 'rapportageSchrijven', operation: 'write', subjectBsn: permit.subjectBsn, caller, partners: [], fields: ['rapportage'], startTime: outcome.row.createdAt, endTime: at },
-    ]);
-  }
-  return { receipt, replayed: outcome.replayed };
+type StoredReport = Parameters<typeof receiptOf>[0];
+interface AppendOutcome {
+  row: StoredReport & { requestHash: string };
+  replayed: boolean;
+}
+
+/** The block's own rule, as lockBlock applies it. */
+function openBlok(r: LockedBlock | undefined, ribOin: string) {
+  if (!r) throw new BlokDenial('FORBIDDEN', 'no-blok', 'this trajectory has no rapportage block for your organisation');
+  if (r.traject_status !== 'active') throw new BlokDenial('FORBIDDEN', 'traject-ended', 'the trajectory has ended; its block is closed');
+  if (r.status !== 'open') throw new BlokDenial('FORBIDDEN', 'blok-closed', 'your block for this trajectory is closed');
+  return {
+    id: r.id,
+    ribOin,
+    ribName: r.rib_name,
+    gemeenteOin: r.gemeente_oin.trim(),
+    subjectBsn: r.subject_bsn.trim(),
+    startsOn: new Date(`${r.starts_on}T00:00:00Z`),
+    endsOn: new Date(`${r.ends_on}T00:00:00Z`),
+  };
+}
+
+function storedOf(j: StoredJson): AppendOutcome['row'] {
+  return {
+    id: j.id,
+    blokId: j.blok_id,
+    sequence: j.sequence,
+    soort: j.soort as StoredReport['soort'],
+    correctsId: j.corrects_id,
+    idempotencyKey: j.idempotency_key,
+    hash: j.hash,
+    prevHash: j.prev_hash,
+    requestHash: j.request_hash,
+    createdAt: new Date(j.created_at),
+  };
 }

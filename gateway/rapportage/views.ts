@@ -5,7 +5,7 @@ import type { Bijlage, Rapportage } from '../db/generated/client.js';
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** What a RIB gets back for a stored report: enough to prove later what was delivered, and when. */
-export function receiptOf(r: Rapportage, trajectId: string) {
+export function receiptOf(r: Pick<Rapportage, 'id' | 'blokId' | 'sequence' | 'soort' | 'correctsId' | 'idempotencyKey' | 'hash' | 'prevHash' | 'createdAt'>, trajectId: string) {
   return {
     rapportageId: r.id,
     trajectId,

@@ -26,6 +26,8 @@ async function decide(req: Parameters<typeof authorizeRibAction>[2]) {
   let permit: RibPermit | undefined;
   try {
     permit = await authorizeRibAction(t.app.services, trace, req);
+    // A permit is used only once its decision is on record; a denial is on record when it throws.
+    await permit.settled();
     outcome = 'PERMIT';
   } catch (err) {
     expect(err).toBeInstanceOf(KetenError);

@@ -41,7 +41,8 @@ async function attempt(token: string | undefined, trajectId = fatima.traject.id,
   const decisionsBefore = await t.db.prisma.besluit.count();
   let code = 'PERMIT';
   try {
-    await authorizeRibAction(t.app.services, traceFromHeader(undefined), { caller, consentToken: token, action: 'rapportage:schrijven', trajectId });
+    // A permit is used only once its decision is on record (RibPermit.settled).
+    await (await authorizeRibAction(t.app.services, traceFromHeader(undefined), { caller, consentToken: token, action: 'rapportage:schrijven', trajectId })).settled();
   } catch (err) {
     code = (err as KetenError).code;
   }

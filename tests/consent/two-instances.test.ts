@@ -30,7 +30,7 @@ const werkfit: OrganisationCaller = { role: 'rib', subject: 'rib-werkfit', name:
 async function onB(token: string, trajectId: string, action: 'rapportage:schrijven' | 'werkprofiel:lezen') {
   const trace = traceFromHeader(undefined);
   try {
-    await authorizeRibAction(b.app.services, trace, { caller: werkfit, consentToken: token, action, trajectId });
+    await (await authorizeRibAction(b.app.services, trace, { caller: werkfit, consentToken: token, action, trajectId })).settled();
     return { outcome: 'PERMIT', source: await sourceOf(trace.traceId) };
   } catch (err) {
     return { outcome: (err as KetenError).code, source: await sourceOf(trace.traceId) };
