@@ -1,25 +1,27 @@
-// The web pages for clients and klantmanagers, served by the gateway. An encapsulated plugin: its
+// The web pages, served by the gateway: shared/ (layout, components, session, login, graph client)
+// and one folder per role (client/, klantmanager/, rib/, auditor/). An encapsulated plugin: its
 // cookies, form parsing, CSRF check, security headers and HTML error pages apply to the pages only,
 // never to /graphql or the REST API. Pages read and change personal data through the graph alone.
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { assetRoutes } from './assets.js';
-import { clientOverviewRoutes } from './client-overzicht.js';
-import { clientRapportageRoutes } from './client-rapportages.js';
-import { clientToestemmingRoutes } from './client-toestemmingen.js';
-import { clientVerwerkingRoutes } from './client-verwerkingen.js';
-import { createPages, installPageErrors } from './context.js';
-import { registerCsrf } from './csrf.js';
-import { createGraph } from './graph-client.js';
-import { klantmanagerCaseloadRoutes } from './klantmanager-caseload.js';
-import { klantmanagerKlantRoutes } from './klantmanager-klant.js';
-import { klantmanagerZoekRoutes } from './klantmanager-zoeken.js';
-import { loginRoutes } from './login.js';
-import { oidcRoutes } from './oidc.js';
-import { oidcSettings } from './oidc-settings.js';
-import { createSealer, pagesKey } from './seal.js';
-import { readSession, sessionCookie } from './session.js';
+import { auditorArea } from './auditor/plugin.js';
+import { clientArea } from './client/plugin.js';
+import { klantmanagerArea } from './klantmanager/plugin.js';
+import { ribArea } from './rib/plugin.js';
+import { assetRoutes } from './shared/assets.js';
+import { createPages, installPageErrors } from './shared/context.js';
+import { registerCsrf } from './shared/csrf.js';
+import { createGraph } from './shared/graph-client.js';
+import { loginRoutes } from './shared/login.js';
+import { oidcRoutes } from './shared/oidc.js';
+import { oidcSettings } from './shared/oidc-settings.js';
+import { roleAreaPlugin } from './shared/role-area.js';
+import { createSealer, pagesKey } from './shared/seal.js';
+import { readSession, sessionCookie } from './shared/session.js';
+
+/** One folder per role, each its own encapsulated plugin with its own role guard (role-area.ts). */
+const AREAS = [clientArea, klantmanagerArea, ribArea, auditorArea];
 
 // No scripts at all, styles only from ourselves, forms only to ourselves, never in a frame.
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -28,7 +30,7 @@ export async function pagesPlugin(app: FastifyInstance) {
   const cookie = sessionCookie(app.config.publicUrl);
   const sealer = createSealer(pagesKey(app.config));
   const oidc = oidcSettings(app.config);
-  const pages = createPages(app, { graph: createGraph(app), sealer, cookie });
+  const pages = createPages(app, { graph: createGraph(app), sealer, cookie, areas: AREAS });
 
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
@@ -53,11 +55,5 @@ export async function pagesPlugin(app: FastifyInstance) {
   await assetRoutes(app);
   await loginRoutes(app, pages);
   if (oidc) await oidcRoutes(app, pages, oidc);
-  await clientOverviewRoutes(app, pages);
-  await clientToestemmingRoutes(app, pages);
-  await clientRapportageRoutes(app, pages);
-  await clientVerwerkingRoutes(app, pages);
-  await klantmanagerCaseloadRoutes(app, pages);
-  await klantmanagerZoekRoutes(app, pages);
-  await klantmanagerKlantRoutes(app, pages);
+  for (const area of AREAS) await app.register(roleAreaPlugin(area, pages));
 }

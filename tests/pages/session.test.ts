@@ -3,8 +3,8 @@
 // keeps what the person typed for that same person only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemoPerson } from '../../gateway/demo/people.js';
-import { createSealer, pagesKey } from '../../gateway/pages/seal.js';
-import { sessionCookie, sessionFromToken } from '../../gateway/pages/session.js';
+import { createSealer, pagesKey } from '../../gateway/pages/shared/seal.js';
+import { sessionCookie, sessionFromToken } from '../../gateway/pages/shared/session.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphAs } from './support/rib.js';
 import { Visitor } from './support/http.js';

@@ -1,8 +1,8 @@
 // The small rules the pages rest on: escaping, sealing, safe return paths.
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html } from '../../gateway/pages/html.js';
-import { createSealer } from '../../gateway/pages/seal.js';
-import { safeReturnPath } from '../../gateway/pages/session.js';
+import { escapeHtml, html } from '../../gateway/pages/shared/html.js';
+import { createSealer } from '../../gateway/pages/shared/seal.js';
+import { safeReturnPath } from '../../gateway/pages/shared/session.js';
 import { randomBytes } from 'node:crypto';
 
 describe('html templates', () => {

@@ -2,14 +2,15 @@
 // yes to a request, say no, or revoke. The confirmation says what will start or stop. When the
 // session ran out in between, the reason typed is kept (drafts.ts) and shown again after login.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { alert, heading, linkButton, paragraph, textArea } from './components.js';
+import { alert, heading, linkButton, paragraph, textArea } from '../shared/components.js';
 import { mayDo, willStop } from './consent-words.js';
-import type { Pages } from './context.js';
-import { GraphRequestError, mustSucceed } from './graph-client.js';
-import { takeDraft } from './drafts.js';
-import { datum, endOfDutchDay } from './format.js';
-import { html, type SafeHtml } from './html.js';
-import { TOESTEMMING_FIELDS, VERZOEK_FIELDS, isId, type Toestemming, type Verzoek } from './consent-queries.js';
+import type { Pages } from '../shared/context.js';
+import { GraphRequestError, mustSucceed } from '../shared/graph-client.js';
+import { takeDraft } from '../shared/drafts.js';
+import { datum, endOfDutchDay } from '../shared/format.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import { isId } from '../shared/ids.js';
+import { TOESTEMMING_FIELDS, VERZOEK_FIELDS, type Toestemming, type Verzoek } from './consent-queries.js';
 
 type Params = { Params: { id: string } };
 type Post = Params & { Body: { reden?: string } };
@@ -35,8 +36,6 @@ function confirmForm(csrf: string, action: string, button: string, extra: SafeHt
 const reason = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, REASON_MAX) : undefined);
 
 export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
-  const guard = { preHandler: pages.requireRole('client') };
-  const guardPost = { preHandler: [app.csrfProtection, pages.requireRole('client')] };
 
   async function findRequest(request: FastifyRequest<Params>): Promise<Verzoek | undefined> {
     if (!isId(request.params.id)) return undefined;
@@ -89,14 +88,14 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     });
   }
 
-  app.get<Params>('/mijn/verzoeken/:id/goedkeuren', guard, async (request, reply) => {
+  app.get<Params>('/mijn/verzoeken/:id/goedkeuren', async (request, reply) => {
     const v = await findRequest(request);
     if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
     const draft = takeDraft(request, reply, pages.sealer, pages.cookie.secure, request.url.split('?')[0]!, pages.session(request).subject);
     return approvePage(request, reply, v, draft?.geldigTot);
   });
 
-  app.post<Params & { Body: { geldigTot?: string } }>('/mijn/verzoeken/:id/goedkeuren', guardPost, async (request, reply) => {
+  app.post<Params & { Body: { geldigTot?: string } }>('/mijn/verzoeken/:id/goedkeuren', async (request, reply) => {
     const v = await findRequest(request);
     if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
     const until = typeof request.body?.geldigTot === 'string' ? request.body.geldigTot.trim() : '';
@@ -117,7 +116,7 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     return reply.redirect('/mijn/toestemmingen?klaar=goedgekeurd', 303);
   });
 
-  app.get<Params>('/mijn/verzoeken/:id/afwijzen', guard, async (request, reply) => {
+  app.get<Params>('/mijn/verzoeken/:id/afwijzen', async (request, reply) => {
     const v = await findRequest(request);
     if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
     const draft = takeDraft(request, reply, pages.sealer, pages.cookie.secure, request.url.split('?')[0]!, pages.session(request).subject);
@@ -136,7 +135,7 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     });
   });
 
-  app.post<Post>('/mijn/verzoeken/:id/afwijzen', guardPost, async (request, reply) => {
+  app.post<Post>('/mijn/verzoeken/:id/afwijzen', async (request, reply) => {
     if (!isId(request.params.id)) return gone(request, reply, 'Deze vraag bestaat niet.');
     await pages.graph(pages.session(request), 'mutation WijsAf($id: ID!, $reden: String) { wijsVerzoekAf(verzoekId: $id, reden: $reden) { id status } }', {
       id: request.params.id,
@@ -145,7 +144,7 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     return reply.redirect('/mijn/toestemmingen?klaar=afgewezen', 303);
   });
 
-  app.get<Params>('/mijn/toestemmingen/:id/intrekken', guard, async (request, reply) => {
+  app.get<Params>('/mijn/toestemmingen/:id/intrekken', async (request, reply) => {
     const t = await findConsent(request);
     if (!t || t.status !== 'actief') return gone(request, reply, 'Deze toestemming geldt al niet meer.');
     const draft = takeDraft(request, reply, pages.sealer, pages.cookie.secure, request.url.split('?')[0]!, pages.session(request).subject);
@@ -166,7 +165,7 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     });
   });
 
-  app.post<Post>('/mijn/toestemmingen/:id/intrekken', guardPost, async (request, reply) => {
+  app.post<Post>('/mijn/toestemmingen/:id/intrekken', async (request, reply) => {
     if (!isId(request.params.id)) return gone(request, reply, 'Deze toestemming bestaat niet.');
     await pages.graph(pages.session(request), 'mutation TrekIn($id: ID!, $reden: String) { trekToestemmingIn(toestemmingId: $id, reden: $reden) { id status } }', {
       id: request.params.id,
@@ -177,7 +176,7 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
 
   // The receipt as a text file the client can keep: the plain text, then the signed content and
   // its signature, so anyone can check it later against the keys at /.well-known/jwks.json.
-  app.get<Params>('/mijn/toestemmingen/:id/ontvangstbewijs', guard, async (request, reply) => {
+  app.get<Params>('/mijn/toestemmingen/:id/ontvangstbewijs', async (request, reply) => {
     if (!isId(request.params.id)) return gone(request, reply, 'Deze toestemming bestaat niet.');
     const { data } = await pages.graph<{ ontvangstbewijs: { tekst: string; inhoud: string; handtekening: string; kid: string } }>(
       pages.session(request),

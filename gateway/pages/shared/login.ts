@@ -3,8 +3,8 @@
 // OpenID Connect provider configured, the login button starts that flow (oidc.ts). Either way the
 // new token is tried once against the graph before the session starts.
 import type { FastifyInstance } from 'fastify';
-import { signDevToken } from '../auth/dev-issuer.js';
-import { demoPeople, findDemoPerson } from '../demo/people.js';
+import { signDevToken } from '../../auth/dev-issuer.js';
+import { demoPeople, findDemoPerson } from '../../demo/people.js';
 import { alert, heading, paragraph } from './components.js';
 import type { Pages } from './context.js';
 import { hasDraft } from './drafts.js';

@@ -2,12 +2,12 @@
 // for an answer first. Saying yes, saying no and revoking each go through a confirmation page that
 // says exactly what will start or stop; the receipt of a consent can be downloaded.
 import type { FastifyInstance } from 'fastify';
-import { alert, badge, heading, linkButton, paragraph } from './components.js';
+import { alert, badge, heading, linkButton, paragraph } from '../shared/components.js';
 import { CONSENT_STATUS_WORDS, REQUEST_STATUS_WORDS, mayDo } from './consent-words.js';
-import type { Pages } from './context.js';
-import { datum, datumTijd } from './format.js';
-import { html, type SafeHtml } from './html.js';
-import { consentActionRoutes } from './client-toestemming-acties.js';
+import type { Pages } from '../shared/context.js';
+import { datum, datumTijd } from '../shared/format.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import { consentActionRoutes } from './toestemming-acties.js';
 import type { Gebeurtenis, Toestemming, Verzoek } from './consent-queries.js';
 import { TOESTEMMING_FIELDS, VERZOEK_FIELDS } from './consent-queries.js';
 
@@ -60,7 +60,7 @@ function pastItem(label: SafeHtml, status: string, items: Gebeurtenis[], extra?:
 }
 
 export async function clientToestemmingRoutes(app: FastifyInstance, pages: Pages) {
-  app.get<{ Querystring: { klaar?: string } }>('/mijn/toestemmingen', { preHandler: pages.requireRole('client') }, async (request, reply) => {
+  app.get<{ Querystring: { klaar?: string } }>('/mijn/toestemmingen', async (request, reply) => {
     const session = pages.session(request);
     const { data } = await pages.graph<{ mijnToestemmingsverzoeken: Verzoek[]; mijnToestemmingen: Toestemming[] }>(
       session,

@@ -1,14 +1,14 @@
 // The klantmanager's caseload: open signals first (a new report, a late one), then the clients,
 // each with name, address, phone and their signals; paged through the gemeente's own paging.
 import type { FastifyInstance } from 'fastify';
-import { heading, paragraph } from './components.js';
+import { heading, paragraph } from '../shared/components.js';
 import { SIGNAL_FIELDS, klantTable, signalList, type CaseloadKlant, type Signalering } from './caseload-view.js';
-import type { Pages } from './context.js';
-import { GraphRequestError, mustSucceed, partnerDown } from './graph-client.js';
-import { html } from './html.js';
-import { isId } from './consent-queries.js';
-import { partnerNotice, unavailablePartners } from './partners.js';
-import type { PageSession } from './session.js';
+import type { Pages } from '../shared/context.js';
+import { GraphRequestError, mustSucceed, partnerDown } from '../shared/graph-client.js';
+import { html } from '../shared/html.js';
+import { isId } from '../shared/ids.js';
+import { partnerNotice, unavailablePartners } from '../shared/partners.js';
+import type { PageSession } from '../shared/session.js';
 
 const PAGE_SIZE = 25;
 // Below the graph's alias limit (15): one request names the clients of signals off this page.
@@ -31,9 +31,7 @@ async function addSignalNames(pages: Pages, session: PageSession, signals: Signa
 }
 
 export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pages) {
-  const guard = { preHandler: pages.requireRole('klantmanager') };
-
-  app.get<{ Querystring: { na?: string } }>('/klantmanager', guard, async (request, reply) => {
+  app.get<{ Querystring: { na?: string } }>('/klantmanager', async (request, reply) => {
     const session = pages.session(request);
     const na = typeof request.query.na === 'string' && request.query.na.length <= 200 ? request.query.na : undefined;
     // Two requests: the caseload comes from the gemeente, the signals from the chain itself; when
@@ -78,7 +76,6 @@ export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pa
 
   app.post<{ Params: { id: string }; Body: { terug?: string } }>(
     '/klantmanager/signaleringen/:id/afhandelen',
-    { preHandler: [app.csrfProtection, pages.requireRole('klantmanager')] },
     async (request, reply) => {
       if (isId(request.params.id)) {
         await pages
@@ -91,6 +88,6 @@ export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pa
   );
 
   // The GET for the same path: after a login that interrupted "Afgehandeld", land on the caseload.
-  app.get('/klantmanager/signaleringen/:id/afhandelen', guard, async (_request, reply) => reply.redirect('/klantmanager', 303));
+  app.get('/klantmanager/signaleringen/:id/afhandelen', async (_request, reply) => reply.redirect('/klantmanager', 303));
 
 }

@@ -5,7 +5,7 @@
 // give back what they were typing (drafts.ts), instead of starting over.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
-import { ROLES, type Role } from '../auth/caller.js';
+import { ROLES, type Role } from '../../auth/caller.js';
 import type { Sealer } from './seal.js';
 
 export interface PageSession {

@@ -34,7 +34,3 @@ export interface Toestemming {
 const HISTORY = 'geschiedenis { soort op door }';
 export const VERZOEK_FIELDS = `id bureau { naam } trajectTitel bevoegdheden gevraagdTot status ingediendOp besluitOp ${HISTORY}`;
 export const TOESTEMMING_FIELDS = `id bureau { naam } trajectTitel bevoegdheden geldigVanaf geldigTot status ingetrokkenOp redenIntrekking ${HISTORY}`;
-
-/** Safe ids only: anything else is "not found" before the graph is asked. */
-export const isId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
-

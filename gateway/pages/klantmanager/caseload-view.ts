@@ -1,9 +1,9 @@
 // Pieces of the klantmanager's lists: the table of clients (name, address, phone, signals) and
 // the list of open signals with their "Afgehandeld" button. Used by the caseload and the search.
-import { badge, postButton } from './components.js';
-import type { Pages } from './context.js';
-import { datumTijd } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { badge, postButton } from '../shared/components.js';
+import type { Pages } from '../shared/context.js';
+import { datumTijd } from '../shared/format.js';
+import { html, type SafeHtml } from '../shared/html.js';
 import { klantHref } from './klant-ref.js';
 
 export interface Signalering {

@@ -15,24 +15,8 @@ export interface PageInput {
   /** The path of the current page, to mark its menu item. */
   current?: string;
   csrf?: string;
-}
-
-const CLIENT_NAV: NavItem[] = [
-  { href: '/mijn', label: 'Overzicht' },
-  { href: '/mijn/toestemmingen', label: 'Wie mag meekijken' },
-  { href: '/mijn/rapportages', label: 'Rapportages' },
-  { href: '/mijn/verwerkingen', label: 'Wie zag mijn gegevens' },
-];
-
-const KLANTMANAGER_NAV: NavItem[] = [
-  { href: '/klantmanager', label: 'Caseload' },
-  { href: '/klantmanager/zoeken', label: 'Klant zoeken' },
-];
-
-function navFor(session: PageSession | undefined): NavItem[] {
-  if (session?.role === 'client') return CLIENT_NAV;
-  if (session?.role === 'klantmanager') return KLANTMANAGER_NAV;
-  return [];
+  /** The logged-in person's part of the pages: its name in the header and its menu. */
+  area?: { section: string; nav: NavItem[] };
 }
 
 function nav(items: NavItem[], current: string | undefined): SafeHtml {
@@ -54,8 +38,8 @@ function who(session: PageSession | undefined, csrf: string | undefined): SafeHt
   </div>`;
 }
 
-export function layout({ title, body, session, current, csrf }: PageInput): string {
-  const section = session?.role === 'klantmanager' ? 'Klantmanager' : session?.role === 'client' ? 'Mijn gegevens' : '';
+export function layout({ title, body, session, current, csrf, area }: PageInput): string {
+  const section = area?.section ?? '';
   return html`<!doctype html>
 <html lang="nl" class="utrecht-theme">
 <head>
@@ -73,7 +57,7 @@ export function layout({ title, body, session, current, csrf }: PageInput): stri
     <p class="kp-brand"><a class="kp-brand__link" href="/">Ketenpoort</a> ${section ? html`<span class="kp-brand__section">${section}</span>` : ''}</p>
     ${who(session, csrf)}
   </div>
-  <div class="kp-wrap">${nav(navFor(session), current)}</div>
+  <div class="kp-wrap">${nav(area?.nav ?? [], current)}</div>
 </header>
 <main id="inhoud" class="utrecht-page-content kp-wrap kp-main" tabindex="-1">
 ${body}

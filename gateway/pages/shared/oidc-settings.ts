@@ -1,6 +1,6 @@
 // Settings of the OpenID Connect login for the pages, from the validated config (gateway/config.ts
 // reads and checks them; see docs/pages.md): absent, the OIDC login simply does not appear.
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 
 export interface OidcSettings {
   clientId: string;

@@ -2,16 +2,16 @@
 // named, the rest shown), the client's open signals, and the trajectories with their rapportage
 // blocks: which bureau, open or closed since when, and every report with its versions.
 import type { FastifyInstance } from 'fastify';
-import { alert, badge, dataList, heading, linkButton, paragraph } from './components.js';
+import { alert, badge, dataList, heading, linkButton, paragraph } from '../shared/components.js';
 import { SIGNAL_FIELDS, signalList, type Signalering } from './caseload-view.js';
-import type { Pages } from './context.js';
-import { datum } from './format.js';
-import { partnerDown } from './graph-client.js';
-import { html, type SafeHtml } from './html.js';
+import type { Pages } from '../shared/context.js';
+import { datum } from '../shared/format.js';
+import { partnerDown } from '../shared/graph-client.js';
+import { html, type SafeHtml } from '../shared/html.js';
 import { bsnFromRef } from './klant-ref.js';
-import { partnerNotice, unavailablePartners } from './partners.js';
-import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from './rapportage-view.js';
-import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from './werk-inkomen-view.js';
+import { partnerNotice, unavailablePartners } from '../shared/partners.js';
+import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from '../shared/rapportage-view.js';
+import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from '../shared/werk-inkomen-view.js';
 
 interface Blok {
   id: string;
@@ -54,7 +54,7 @@ function blockView(b: Blok, reports: Rapportage[]): SafeHtml {
 }
 
 export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages) {
-  app.get<{ Params: { ref: string } }>('/klantmanager/klanten/:ref', { preHandler: pages.requireRole('klantmanager') }, async (request, reply) => {
+  app.get<{ Params: { ref: string } }>('/klantmanager/klanten/:ref', async (request, reply) => {
     const bsn = bsnFromRef(pages.sealer, request.params.ref);
     if (!bsn) {
       return pages.send(request, reply, {

@@ -1,7 +1,7 @@
 // Klantmanager links name a client by a sealed reference, not by BSN: a BSN in a URL would end up
 // in browser history, bookmarks and proxy logs. Only this server can open the reference again.
-import type { Sealer } from './seal.js';
-import { isValidBsn } from '../../lib/bsn.js';
+import type { Sealer } from '../shared/seal.js';
+import { isValidBsn } from '../../../lib/bsn.js';
 
 function klantRef(sealer: Sealer, bsn: string): string {
   return sealer.seal('klant', bsn);

@@ -1,19 +1,18 @@
 // "Rapportages": what re-integratiebureaus wrote about the client ("de klant mag en kan dit zien"),
 // newest first. Each report opens on its own page; a corrected report shows its earlier versions.
 import type { FastifyInstance } from 'fastify';
-import { alert, badge, heading, linkButton, paragraph } from './components.js';
-import { isId } from './consent-queries.js';
-import type { Pages } from './context.js';
-import { datum } from './format.js';
-import { html } from './html.js';
-import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from './rapportage-view.js';
+import { alert, badge, heading, linkButton, paragraph } from '../shared/components.js';
+import { isId } from '../shared/ids.js';
+import type { Pages } from '../shared/context.js';
+import { datum } from '../shared/format.js';
+import { html } from '../shared/html.js';
+import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from '../shared/rapportage-view.js';
 
 export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages) {
-  const guard = { preHandler: pages.requireRole('client') };
   const mine = async (request: Parameters<Pages['session']>[0]) =>
     (await pages.graph<{ mijnRapportages: Rapportage[] }>(pages.session(request), `query MijnRapportages { mijnRapportages { ${RAPPORTAGE_FIELDS} } }`)).data?.mijnRapportages ?? [];
 
-  app.get('/mijn/rapportages', guard, async (request, reply) => {
+  app.get('/mijn/rapportages', async (request, reply) => {
     const current = (await mine(request)).filter((r) => r.actueel);
     const body = html`${heading(1, 'Rapportages over u')}
       ${paragraph('Een re-integratiebureau schrijft op hoe het gaat in uw traject. Dat heet een rapportage. Uw klantmanager leest die ook.')}
@@ -28,7 +27,7 @@ export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages)
     return pages.send(request, reply, { title: 'Rapportages over u', current: '/mijn/rapportages', body });
   });
 
-  app.get<{ Params: { id: string } }>('/mijn/rapportages/:id', guard, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/mijn/rapportages/:id', async (request, reply) => {
     const all = isId(request.params.id) ? await mine(request) : [];
     const r = all.find((x) => x.id === request.params.id);
     if (!r) {

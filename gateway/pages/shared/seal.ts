@@ -3,7 +3,7 @@
 // and every gateway instance can open them (no server-side session store: instances stay stateless).
 // Each use has its own purpose, bound in as associated data, so a sealed draft is never a session.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 
 export type SealPurpose = 'sessie' | 'concept' | 'klant' | 'oidc';
 

@@ -2,15 +2,15 @@
 // consent waiting for an answer. Each partner is asked through the graph; one that is down leaves
 // its part empty with a plain notice, the rest still shows.
 import type { FastifyInstance } from 'fastify';
-import { alert, dataList, heading, linkButton, paragraph } from './components.js';
-import type { Pages } from './context.js';
-import { GraphRequestError, partnerDown } from './graph-client.js';
-import { html } from './html.js';
-import { partnerNotice, unavailablePartners } from './partners.js';
-import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from './werk-inkomen-view.js';
+import { alert, dataList, heading, linkButton, paragraph } from '../shared/components.js';
+import type { Pages } from '../shared/context.js';
+import { GraphRequestError, partnerDown } from '../shared/graph-client.js';
+import { html } from '../shared/html.js';
+import { partnerNotice, unavailablePartners } from '../shared/partners.js';
+import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from '../shared/werk-inkomen-view.js';
 
 export async function clientOverviewRoutes(app: FastifyInstance, pages: Pages) {
-  app.get('/mijn', { preHandler: pages.requireRole('client') }, async (request, reply) => {
+  app.get('/mijn', async (request, reply) => {
     const session = pages.session(request);
     if (!session.bsn) throw new GraphRequestError([{ message: 'a client session without a BSN', code: 'FORBIDDEN' }]);
     const [beeld, verzoeken] = await Promise.all([

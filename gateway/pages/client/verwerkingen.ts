@@ -2,10 +2,10 @@
 // consent API writes it ("Werkfit heeft op 3 maart 2026 uw werkprofiel bekeken voor uw traject.").
 // Fifty lines a page; "Oudere regels" continues before the last line shown.
 import type { FastifyInstance } from 'fastify';
-import { alert, badge, heading, paragraph } from './components.js';
-import type { Pages } from './context.js';
-import { datumTijd } from './format.js';
-import { html } from './html.js';
+import { alert, badge, heading, paragraph } from '../shared/components.js';
+import type { Pages } from '../shared/context.js';
+import { datumTijd } from '../shared/format.js';
+import { html } from '../shared/html.js';
 
 interface Regel {
   tekst: string;
@@ -17,7 +17,7 @@ interface Regel {
 const PAGE = 50;
 
 export async function clientVerwerkingRoutes(app: FastifyInstance, pages: Pages) {
-  app.get<{ Querystring: { voor?: string } }>('/mijn/verwerkingen', { preHandler: pages.requireRole('client') }, async (request, reply) => {
+  app.get<{ Querystring: { voor?: string } }>('/mijn/verwerkingen', async (request, reply) => {
     const before = typeof request.query.voor === 'string' && !Number.isNaN(Date.parse(request.query.voor)) ? request.query.voor : undefined;
     const { data } = await pages.graph<{ mijnVerwerkingen: Regel[] }>(
       pages.session(request),

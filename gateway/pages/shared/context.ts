@@ -2,14 +2,14 @@
 // the security headers, and one error page for everything that goes wrong. Page modules get this
 // object rather than reaching into the app, so they cannot bypass the graph.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../auth/caller.js';
-import type { Config } from '../config.js';
+import type { Role } from '../../auth/caller.js';
+import type { Config } from '../../config.js';
 import { alert, heading, linkButton, paragraph } from './components.js';
 import { csrfToken, isCsrfError } from './csrf.js';
 import { saveDraft } from './drafts.js';
 import { GraphRequestError, SessionExpiredError, type Graph } from './graph-client.js';
 import { html, type SafeHtml } from './html.js';
-import { layout } from './layout.js';
+import { layout, type NavItem } from './layout.js';
 import type { Sealer } from './seal.js';
 import { homeFor, type CookieSettings, type PageSession } from './session.js';
 
@@ -43,10 +43,18 @@ export function toLogin(pages: Pick<Pages, 'sealer' | 'cookie'>, request: Fastif
   return reply.redirect(`/inloggen?terug=${encodeURIComponent(request.url)}${wasLoggedIn ? '&verlopen=1' : ''}`, 303);
 }
 
-export function createPages(app: FastifyInstance, deps: { graph: Graph; sealer: Sealer; cookie: CookieSettings }): Pages {
+/** How the header shows a role's part of the pages (from the role folders' areas). */
+export interface AreaLook {
+  role: Role;
+  section: string;
+  nav: NavItem[];
+}
+
+export function createPages(app: FastifyInstance, deps: { graph: Graph; sealer: Sealer; cookie: CookieSettings; areas: AreaLook[] }): Pages {
+  const { areas, ...shared } = deps;
   const pages: Pages = {
     config: app.config,
-    ...deps,
+    ...shared,
     session(request) {
       const s = request.pages?.current;
       if (!s) throw new SessionExpiredError();
@@ -75,7 +83,7 @@ export function createPages(app: FastifyInstance, deps: { graph: Graph; sealer: 
       return reply
         .code(view.status ?? 200)
         .type('text/html; charset=utf-8')
-        .send(layout({ title: view.title, body: view.body, session, current: view.current, csrf: session ? csrfToken(reply) : undefined }));
+        .send(layout({ title: view.title, body: view.body, session, current: view.current, csrf: session ? csrfToken(reply) : undefined, area: areas.find((a) => a.role === session?.role) }));
     },
   };
   return pages;
