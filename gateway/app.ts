@@ -14,6 +14,7 @@ import { graphPlugin, type SubgraphService } from './graph/plugin.js';
 import { healthRoutes } from './health.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
 import { loggerOptions, requestLog } from '../lib/logger.js';
+import { openapiPlugin } from './openapi/plugin.js';
 import { createChainServices, type ChainServices } from './services.js';
 
 declare module 'fastify' {
@@ -51,6 +52,7 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   app.decorate('services', services);
   installErrorHandler(app);
 
+  await app.register(openapiPlugin); // before the routes: it collects their schemas
   await app.register(database, { db });
   await app.register(authentication, { config, keys });
   await app.register(healthRoutes);

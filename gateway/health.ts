@@ -1,14 +1,41 @@
 // /health: the process is alive. /ready: it can serve (database reachable, migrations applied).
 // Neither needs a token or shows personal data.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import { pendingMigrations } from './db/migrations.js';
+import { json, problems } from './openapi/problem.js';
+
+const healthSchema: RouteShorthandOptions = {
+  schema: {
+    tags: ['beheer'],
+    operationId: 'getHealth',
+    summary: 'The process is alive',
+    response: { 200: json('alive', { type: 'object', required: ['status'], properties: { status: { type: 'string', const: 'ok' } }, additionalProperties: false }) },
+  },
+};
+
+const readySchema: RouteShorthandOptions = {
+  schema: {
+    tags: ['beheer'],
+    operationId: 'getReady',
+    summary: 'This instance can serve: database reachable, migrations applied',
+    response: {
+      200: json('ready', {
+        type: 'object',
+        required: ['status', 'database'],
+        properties: { status: { type: 'string', const: 'ready' }, database: { type: 'string', enum: ['postgres', 'pglite'] } },
+        additionalProperties: false,
+      }),
+      ...problems('SERVICE_UNAVAILABLE'),
+    },
+  },
+};
 
 export async function healthRoutes(app: FastifyInstance) {
   // Migrations only move forward while we run; once all are applied there is no need to look again.
   let migrated = false;
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', healthSchema, async () => ({ status: 'ok' }));
 
-  app.get('/ready', async (_request, reply) => {
+  app.get('/ready', readySchema, async (_request, reply) => {
     try {
       await app.prisma.$queryRawUnsafe('SELECT 1');
     } catch {

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KetenError } from '../errors.js';
 import { traceFromHeader } from '../logs/trace.js';
 import { MAX_PDF_BYTES, parseFileName } from './attachments.js';
+import { getBlockSchema, postBijlageSchema, postRapportageSchema } from './route-schemas.js';
 import { readOwnBlock, submitBijlage, submitRapportage } from './submit.js';
 import { MAX_BODY_BYTES } from './validation.js';
 
@@ -29,7 +30,7 @@ export async function rapportageRoutes(app: FastifyInstance) {
   app.post<TrajectParams>(
     '/rib/v1/trajecten/:trajectId/rapportages',
     // The JSON parser stops reading past this; validation then measures the canonical body.
-    { bodyLimit: 2 * MAX_BODY_BYTES },
+    { ...postRapportageSchema, bodyLimit: 2 * MAX_BODY_BYTES },
     async (request, reply) => {
       const call = await ribCall(app, request);
       const trace = traceFromHeader(request.headers.traceparent);
@@ -40,7 +41,7 @@ export async function rapportageRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<TrajectParams>('/rib/v1/trajecten/:trajectId/rapportages', async (request, reply) => {
+  app.get<TrajectParams>('/rib/v1/trajecten/:trajectId/rapportages', getBlockSchema, async (request, reply) => {
     const call = await ribCall(app, request);
     const block = await readOwnBlock(app.services, traceFromHeader(request.headers.traceparent), call);
     reply.header('cache-control', 'no-store');
@@ -53,7 +54,7 @@ export async function rapportageRoutes(app: FastifyInstance) {
     pdf.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_request, body, done) => done(null, body));
     pdf.post<TrajectParams & { Querystring: { bestandsnaam?: string } }>(
       '/rib/v1/trajecten/:trajectId/bijlagen',
-      { bodyLimit: MAX_PDF_BYTES },
+      { ...postBijlageSchema, bodyLimit: MAX_PDF_BYTES },
       async (request, reply) => {
         const call = await ribCall(app, request);
         if (!Buffer.isBuffer(request.body)) throw new KetenError('UNSUPPORTED_MEDIA_TYPE', 'bijlage: send the PDF itself with Content-Type: application/pdf');
