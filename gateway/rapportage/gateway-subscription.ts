@@ -2,8 +2,11 @@
 // HTTP request: authenticate the bearer token (sent in the websocket's connection_init payload,
 // since a browser cannot set headers on a websocket); allow only subscription fields that have a
 // guard checking each client's own arguments (default deny); sign an internal token for the keten
-// subgraph, sent in that subscription's own connection_init.
+// subgraph, sent in that subscription's own connection_init. A connection lives no longer than its
+// bearer token: it is closed (4403, graphql-ws's Forbidden) when the token expires, and when the
+// token no longer verifies at a periodic re-check (a key withdrawn at the issuer).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
 import type { Caller } from '../auth/caller.js';
 import { forbidden } from '../errors.js';
 import { signInternalToken } from '../graph/internal-token.js';
@@ -14,8 +17,15 @@ import type { ChainServices } from '../services.js';
 import { BLOK_POLICY } from './policy.js';
 import { guardReportSubscription } from './subscription.js';
 
+/** The websocket of a connection, as far as we use it. */
+interface Socket {
+  close(code: number, reason: string): void;
+  once(event: 'close', listener: () => void): void;
+}
+
 interface SubscriptionContext {
   request: FastifyRequest;
+  socket: Socket;
   bearer?: string;
   caller?: Caller;
   trace: TraceContext;
@@ -26,6 +36,7 @@ interface SubscriptionContext {
 
 /** mercurius `subscription` options: a connection must open with a bearer token in connection_init. */
 export const subscriptionOptions = {
+  context: (socket: Socket) => ({ socket }),
   onConnect: ({ payload }: { payload?: { authorization?: unknown } }) => {
     const auth = payload?.authorization;
     return typeof auth === 'string' && /^Bearer\s+\S+$/i.test(auth) ? { bearer: auth } : false;
@@ -82,6 +93,7 @@ export function installSubscriptionAuth(app: FastifyInstance, services: ChainSer
     ctx.request.headers.authorization = ctx.bearer;
     ctx.request.caller = undefined;
     ctx.caller = await app.authenticate(ctx.request);
+    watchToken(app, ctx);
     const fields = rootFieldNames(schema, document);
     const refused = !fields?.length ? ['(none)'] : fields.filter((f) => !guarded.has(f));
     if (refused.length) {
@@ -93,5 +105,31 @@ export function installSubscriptionAuth(app: FastifyInstance, services: ChainSer
     ctx.ketenWsToken = await signInternalToken(services.keys, {
       issuer: services.config.publicUrl, subgraph: 'keten', caller: ctx.caller, purpose: ACTIVITIES.rapportageLezen, traceparent: traceparentOf(ctx.trace),
     });
+  });
+}
+
+/** A closed connection's bearer token is re-verified this often (verified tokens are remembered
+ *  for up to a minute, lib/verified-tokens.ts, so checking more often would change nothing). */
+const RECHECK_MS = 60_000;
+/** Close code when the token ran out or stopped verifying (graphql-ws: 4403 Forbidden). */
+export const TOKEN_ENDED = 4403;
+const watched = new WeakSet<Socket>();
+
+/** Once per connection: close it when its token expires, or stops verifying at a re-check. */
+function watchToken(app: FastifyInstance, ctx: SubscriptionContext) {
+  const socket = ctx.socket;
+  if (!socket || watched.has(socket)) return;
+  watched.add(socket);
+  const exp = decodeJwt(ctx.bearer!.replace(/^Bearer\s+/i, '')).exp;
+  const expiry = typeof exp === 'number' ? setTimeout(() => socket.close(TOKEN_ENDED, 'token expired'), Math.min(exp * 1000 - Date.now(), 2 ** 31 - 1)) : undefined;
+  const recheck = setInterval(() => {
+    ctx.request.caller = undefined;
+    app.authenticate(ctx.request).catch(() => socket.close(TOKEN_ENDED, 'token no longer valid'));
+  }, RECHECK_MS);
+  expiry?.unref();
+  recheck.unref();
+  socket.once('close', () => {
+    clearTimeout(expiry);
+    clearInterval(recheck);
   });
 }
