@@ -15,6 +15,7 @@ import { healthRoutes } from './health.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
 import { loggerOptions, requestLog } from '../lib/logger.js';
 import { openapiPlugin } from './openapi/plugin.js';
+import { httpMetricsPlugin } from './http-metrics.js';
 import { createChainServices, type ChainServices } from './services.js';
 
 declare module 'fastify' {
@@ -53,6 +54,7 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   installErrorHandler(app);
 
   await app.register(openapiPlugin); // before the routes: it collects their schemas
+  if (config.METRICS_PORT !== undefined) await app.register(httpMetricsPlugin);
   await app.register(database, { db });
   await app.register(authentication, { config, keys });
   await app.register(healthRoutes);

@@ -64,6 +64,9 @@ const schema = z.object({
   SIGNAL_SCAN_INTERVAL_MS: wholeNumber(0, 86_400_000, 'milliseconds (0 switches the scan off)').default(300_000),
   SANDBOX_LATENCY_MS: wholeNumber(0, 60_000, 'milliseconds').default(0),
   SANDBOX_POPULATION: wholeNumber(6, 100_000, 'a number of people').default(72),
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, '16 to 200 printable characters without spaces').optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -15,6 +15,7 @@ import { startPartners, type Partners } from '../adapters/start.js';
 import { internalKeyResolver } from './graph/internal-token.js';
 import { createChainServices } from './services.js';
 import { startSignalScan } from './signals/scheduler.js';
+import { startMetricsServer } from '../lib/metrics-server.js';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -22,6 +23,8 @@ export interface Runtime {
   /** The partner adapters and sandboxes this process runs (tests stop a sandbox through it). */
   partners: Partners;
   url: string;
+  /** Where Prometheus scrapes this process (METRICS_PORT set). */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (ownsDb) await db.close();
   };
   try {
+    // First, so the partners' breakers and the logs report from their first call.
+    const metricsServer = config.METRICS_PORT !== undefined ? await startMetricsServer({ port: config.METRICS_PORT, host: config.METRICS_HOST, token: config.METRICS_TOKEN }) : undefined;
+    if (metricsServer) closers.push(() => metricsServer.close());
     const applied = await applyMigrations(db);
     if (options.demo) await seedDemoData(db.prisma);
     const services = createChainServices(config, db, createKeyStore(db.prisma));
@@ -76,6 +82,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       app,
       db,
       url,
+      metricsUrl: metricsServer?.url,
       partners,
       close() {
         closing ??= (async () => {

@@ -3,6 +3,7 @@
 // recover; then one trial call decides whether it closes again. Refusals that are our own fault
 // (4xx other than 429) do not count: the partner is up.
 import CircuitBreaker from 'opossum';
+import type { BreakerState } from '../../lib/metrics.js';
 
 export interface BreakerOptions {
   /** Share of failed calls in the rolling window that opens the circuit; default 50 %. */
@@ -23,7 +24,7 @@ export interface Breaker {
 
 export class OpenCircuitError extends Error {}
 
-export function createBreaker(name: string, options: BreakerOptions, isOwnFault: (err: unknown) => boolean): Breaker {
+export function createBreaker(name: string, options: BreakerOptions, isOwnFault: (err: unknown) => boolean, onState?: (state: BreakerState) => void): Breaker {
   const breaker = new CircuitBreaker(async (action: () => Promise<unknown>) => action(), {
     name,
     // The deadline is enforced by the call itself (it aborts the request); opossum's own timer
@@ -36,6 +37,12 @@ export function createBreaker(name: string, options: BreakerOptions, isOwnFault:
     rollingCountBuckets: 10,
     errorFilter: isOwnFault,
   });
+  if (onState) {
+    onState('closed');
+    breaker.on('open', () => onState('open'));
+    breaker.on('halfOpen', () => onState('half-open'));
+    breaker.on('close', () => onState('closed'));
+  }
   return {
     async call<T>(action: () => Promise<T>): Promise<T> {
       try {

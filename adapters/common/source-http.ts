@@ -11,6 +11,7 @@ import { createDeadline, type Deadline } from './deadline.js';
 import { partnerUnavailable, type UnavailableReason } from './errors.js';
 import type { Partner } from './partner.js';
 import { createRetryPolicy, type RetryOptions } from './retry.js';
+import { metrics } from '../../lib/metrics.js';
 
 export interface SourceHttpOptions {
   partner: Partner;
@@ -68,7 +69,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const timeoutMs = options.timeoutMs ?? 1500;
   const base = options.baseUrl.replace(/\/$/, '');
   const retry = createRetryPolicy(options.retry);
-  const breaker: Breaker = createBreaker(`source-${partner}`, options.breaker ?? {}, ownFault);
+  const breaker: Breaker = createBreaker(`source-${partner}`, options.breaker ?? {}, ownFault, (state) => metrics.breakerState(partner, state));
 
   // One pool of kept-alive connections to the source. undici's request() instead of fetch():
   // fetch's WHATWG streams and per-call objects cost more CPU than the partner's answer itself.
@@ -114,14 +115,18 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     timeoutMs,
     deadline: () => createDeadline(timeoutMs),
     async send(request, deadline = createDeadline(timeoutMs)) {
+      const started = performance.now();
       try {
-        return await breaker.call(() =>
+        const response = await breaker.call(() =>
           retry.run(() => attempt(request, deadline), { deadline, read: request.read, retryable }),
         );
+        metrics.partnerCall(partner, 'ok', (performance.now() - started) / 1000);
+        return response;
       } catch (err) {
         const reason: UnavailableReason =
           err instanceof OpenCircuitError ? 'circuit-open' : err instanceof AttemptError ? err.reason : 'network';
         const status = err instanceof AttemptError ? err.status : undefined;
+        metrics.partnerCall(partner, reason, (performance.now() - started) / 1000);
         log.warn({ partner, path: request.path, reason, status }, 'partner source call failed');
         throw partnerUnavailable(partner, reason);
       }

@@ -10,6 +10,7 @@ import { createGemeenteAdapter, createGemeenteSandbox } from '../../adapters/gem
 import { createUwvAdapter, createUwvSandbox } from '../../adapters/uwv/index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { UsageError, type Command } from './commands.js';
+import { startMetricsServer } from '../../lib/metrics-server.js';
 
 const sandboxHelp = `usage: ketenpoort sandbox <uwv|cwi|gemeente>
 
@@ -37,6 +38,7 @@ Settings (environment):
   HOST                 interface to listen on (default 127.0.0.1)
   ADAPTER_PORT         port (default 0: any free port; the log line names it)
   PARTNER_TIMEOUT_MS   time limit for one call to the source, retries included (default 1500)
+  METRICS_PORT         serve Prometheus metrics at /metrics on this port (default: off)
   LOG_LEVEL            pino level (default info)`;
 
 const SOURCE_URL: Record<Partner, keyof Config> = {
@@ -119,6 +121,8 @@ export const adapterCommand: Command = {
     const sourceUrl = config[SOURCE_URL[partner]] as string | undefined;
     if (!sourceUrl) throw new ConfigError(SOURCE_URL[partner], `is required for ketenpoort adapter ${partner} (the partner's source API)`);
     if (!config.GATEWAY_JWKS_URL) throw new ConfigError('GATEWAY_JWKS_URL', 'is required for ketenpoort adapter (the gateway publishes its internal signing keys there)');
+    // Before the adapter exists, so its partner calls and circuit breaker are measured from the start.
+    if (config.METRICS_PORT !== undefined) await startMetricsServer({ port: config.METRICS_PORT, host: config.METRICS_HOST, token: config.METRICS_TOKEN });
     const app = ADAPTERS[partner]({
       sourceUrl,
       gatewayIssuer: config.publicUrl,

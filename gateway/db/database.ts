@@ -7,6 +7,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 import { lockDataDir } from './pglite-lock.js';
+import { addPoolSource } from '../../lib/metrics.js';
 
 export type Db = PrismaClient;
 
@@ -68,6 +69,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   const pool = new pg.Pool({ connectionString, max: 10 });
   // A pool error (server restart) must not crash the process; queries will report it.
   pool.on('error', () => {});
+  const unobserve = addPoolSource(() => ({ name: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
   const adapterFactory = new PrismaPg(pool, schema ? { schema } : undefined);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   let listener: pg.Client | undefined;
@@ -138,6 +140,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     async close() {
       await prisma.$disconnect().catch(() => {});
       await listener?.end().catch(() => {});
+      unobserve();
       await pool.end().catch(() => {});
     },
   };
@@ -156,6 +159,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     throw err;
   });
   const adapterFactory = new PrismaPGlite(client);
+  const unobserve = addPoolSource(() => ({ name: 'pglite', total: 1 }));
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
     kind: 'pglite',
@@ -173,6 +177,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     async close() {
       await prisma.$disconnect().catch(() => {});
+      unobserve();
       await client.close().catch(() => {});
       await unlock();
     },

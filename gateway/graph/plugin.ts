@@ -16,7 +16,8 @@ import { createKlantAccess } from './klant-access.js';
 import { validationRules } from './limits.js';
 import { decideRootFields } from './policy.js';
 import { collectSubjects, planKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
-import { rootFields } from './root-fields.js';
+import { rootFields, type RootField } from './root-fields.js';
+import { metrics, metricsEnabled } from '../../lib/metrics.js';
 import { installSubscriptionAuth, ketenWebsocket, subscriptionOptions } from '../rapportage/gateway-subscription.js';
 
 export interface SubgraphService {
@@ -39,6 +40,8 @@ interface GraphContext {
   /** The access decisions' log writes, started during the policy check. */
   recorded?: Promise<void>;
   startTime: Date;
+  /** For metrics: the operation type and its root fields. */
+  operation?: { type: string; fields: RootField[] };
 }
 
 export async function graphPlugin(app: FastifyInstance, { services: subgraphs }: GraphOptions) {
@@ -118,6 +121,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     if (!op) throw new KetenError('BAD_USER_INPUT', 'name the operation to run');
     const decision = await decideRootFields(services, klantAccess, ctx.trace, ctx.caller, op.fields, owners.ketenRootFields);
     ctx.activity = decision.activity;
+    if (metricsEnabled()) ctx.operation = { type: op.operation.operation, fields: op.fields };
     // Awaited in onResolution; a failure is reported there, never as an unhandled rejection.
     ctx.recorded = Promise.all(decision.recorded).then(() => undefined);
     ctx.recorded.catch(() => {});
@@ -128,6 +132,10 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
 
   app.graphql.addHook('onResolution', async (execution, context) => {
     const ctx = context as unknown as GraphContext;
+    if (ctx.operation) {
+      const outcome = !execution.errors?.length ? 'ok' : execution.data ? 'partial' : 'error';
+      metrics.graphqlOperation(operationLabel(ctx.operation.type, ctx.operation.fields.map((f) => f.name)), outcome, (Date.now() - ctx.startTime.getTime()) / 1000);
+    }
     if (!ctx.audit?.instrumented || !execution.data) return logged(ctx.recorded);
     const subjects = collectSubjects(execution.data, ctx.audit);
     if (ctx.activity === 'caseload') klantAccess.onCaseload(ctx.caller, subjects);
@@ -145,6 +153,12 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
       ),
     );
   });
+}
+
+/** `query klant` / `query caseload,klant`: root fields are schema names, so the label set stays small. */
+function operationLabel(type: string, fields: string[]): string {
+  const names = [...new Set(fields)].sort();
+  return `${type} ${names.length > 4 ? `${names.slice(0, 4).join(',')},…` : names.join(',')}`;
 }
 
 /** Waits for the request's log writes; when one failed, no data leaves and the caller may retry. */

@@ -5,6 +5,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Database } from '../db/database.js';
 import { createGroupCommit } from './group-commit.js';
+import { metrics } from '../../lib/metrics.js';
 import { newSpanId, type TraceContext } from './trace.js';
 
 export interface Decision {
@@ -64,9 +65,14 @@ function toRow(trace: TraceContext, d: Decision) {
 }
 
 export function createDecisionLog(db: Pick<Database, 'execute'>): DecisionLog {
-  const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]));
+  const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]), {
+    onWritten: (rows, seconds) => metrics.logWrite('decision', rows, seconds),
+  });
   return {
-    record: (trace, d) => writer.add([toRow(trace, d)]),
+    record(trace, d) {
+      metrics.decision(d.decision, d.policyId, d.reason);
+      return writer.add([toRow(trace, d)]);
+    },
     drain: () => writer.drain(),
   };
 }

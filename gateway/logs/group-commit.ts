@@ -21,14 +21,20 @@ interface Waiter<T> {
   reject(err: unknown): void;
 }
 
-export function createGroupCommit<T>(write: (rows: T[]) => Promise<void>, options: { maxRows?: number } = {}): GroupCommit<T> {
+export function createGroupCommit<T>(
+  write: (rows: T[]) => Promise<void>,
+  options: { maxRows?: number; /** Told after each committed batch (metrics). */ onWritten?: (rows: number, seconds: number) => void } = {},
+): GroupCommit<T> {
   const maxRows = options.maxRows ?? 2000;
   let queue: Waiter<T>[] = [];
   let inFlight: Promise<void> | undefined;
 
   async function writeBatch(batch: Waiter<T>[]) {
     try {
-      await write(batch.flatMap((w) => w.rows));
+      const rows = batch.flatMap((w) => w.rows);
+      const started = performance.now();
+      await write(rows);
+      options.onWritten?.(rows.length, (performance.now() - started) / 1000);
       for (const w of batch) w.resolve();
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);

@@ -4,6 +4,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Database } from '../db/database.js';
 import { createGroupCommit } from './group-commit.js';
+import { metrics } from '../../lib/metrics.js';
 import { newSpanId, type TraceContext } from './trace.js';
 import type { SubjectCrypto } from './subject-id.js';
 
@@ -82,7 +83,9 @@ type Row = Record<string, unknown>;
 const list = (xs: string[]) => [...new Set(xs)].sort();
 
 export function createProcessingLog(db: Pick<Database, 'execute' | 'prisma'>, crypto: SubjectCrypto): ProcessingLog {
-  const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]));
+  const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]), {
+    onWritten: (count, seconds) => metrics.logWrite('processing', count, seconds),
+  });
   const rows = (trace: TraceContext, entries: Processing[]): Row[] => {
     const now = new Date();
     return entries.map((e) => ({
