@@ -90,7 +90,11 @@ export class ConfigError extends Error {
 // Only for development and tests: a published constant is no secret. Production must set its own.
 const DEVELOPMENT_SUBJECT_KEY = 'a2V0ZW5wb29ydC1kZXZlbG9wbWVudC1vbmx5LWtleSE=';
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+/**
+ * `scope: 'partner'` for `ketenpoort adapter|sandbox`: they keep no processing log, so they need
+ * no LOG_SUBJECT_KEY even in production (a secret should live only where it is used).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, scope: 'gateway' | 'partner' = 'gateway'): Readonly<Config> {
   const input: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
@@ -107,7 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.DEV_ISSUER) {
     throw new ConfigError('DEV_ISSUER', 'cannot be on when NODE_ENV=production (demo people must never log in there)');
   }
-  if (production && !e.LOG_SUBJECT_KEY) {
+  if (production && !e.LOG_SUBJECT_KEY && scope === 'gateway') {
     throw new ConfigError('LOG_SUBJECT_KEY', 'is required when NODE_ENV=production');
   }
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_JWKS_URL)) {

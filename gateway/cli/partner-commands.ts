@@ -105,7 +105,7 @@ export const sandboxCommand: Command = {
   async run(args) {
     const partner = partnerFrom(args, sandboxHelp);
     if (!partner) return 0;
-    const config = loadConfig();
+    const config = loadConfig(process.env, 'partner');
     const app = SANDBOXES[partner]({ latencyMs: config.SANDBOX_LATENCY_MS, logLevel: config.LOG_LEVEL, populationSize: config.SANDBOX_POPULATION });
     await runUntilStopped(app, config, config.SANDBOX_PORT, { role: 'sandbox', partner, latencyMs: config.SANDBOX_LATENCY_MS });
   },
@@ -117,7 +117,7 @@ export const adapterCommand: Command = {
   async run(args) {
     const partner = partnerFrom(args, adapterHelp);
     if (!partner) return 0;
-    const config = loadConfig();
+    const config = loadConfig(process.env, 'partner');
     const sourceUrl = config[SOURCE_URL[partner]] as string | undefined;
     if (!sourceUrl) throw new ConfigError(SOURCE_URL[partner], `is required for ketenpoort adapter ${partner} (the partner's source API)`);
     if (!config.GATEWAY_JWKS_URL) throw new ConfigError('GATEWAY_JWKS_URL', 'is required for ketenpoort adapter (the gateway publishes its internal signing keys there)');
