@@ -68,6 +68,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       sourceUrls: { uwv: config.UWV_SOURCE_URL, cwi: config.CWI_SOURCE_URL, gemeente: config.GEMEENTE_SOURCE_URL },
     });
     closers.push(() => partners.close());
+    services.partnerUrls.gemeente = partners.urls.gemeente;
     const subgraphs: SubgraphService[] = [
       { name: 'keten', url: `${ketenUrl}/graphql`, mandatory: true },
       ...PARTNERS.map((name) => ({ name, url: partners.urls[name] })),

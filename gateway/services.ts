@@ -10,6 +10,7 @@ import { createSubjectCrypto } from './logs/subject-id.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { createConsentService, type ConsentService } from './consent/service.js';
 import { createInternalTokens, type InternalTokens } from './graph/internal-token.js';
+import { createKlantAccess, type KlantAccess } from './graph/klant-access.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -24,6 +25,13 @@ export interface ChainServices {
   consent: ConsentService;
   /** Signed tokens for the gateway's calls to subgraphs, reused per caller, subgraph and purpose. */
   internalTokens: InternalTokens;
+  /**
+   * The caseload rule (may this caller see or act on this client?), for the graph's views and for
+   * every klantmanager action that names a client. Asks the gemeente's adapter at `partnerUrls.gemeente`.
+   */
+  klantAccess: KlantAccess;
+  /** Where the partners' adapters answer; filled in when they are up (gateway/runtime.ts). */
+  partnerUrls: { gemeente?: string };
 }
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
@@ -32,5 +40,7 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const processingLog = createProcessingLog(db, subjects);
   const consent = createConsentService({ config, db, keys, processingLog });
   const internalTokens = createInternalTokens(keys, config.publicUrl);
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent, internalTokens };
+  const partnerUrls: ChainServices['partnerUrls'] = {};
+  const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente });
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent, internalTokens, klantAccess, partnerUrls };
 }

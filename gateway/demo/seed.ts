@@ -1,6 +1,6 @@
 // Demo data for the chain's own tables: the organisations and the trajectories the gemeenten
 // assigned to RIBs, with their rapportage blocks open. Idempotent: running it twice changes nothing.
-import { ORGANISATIONS } from '../../adapters/population/organisations.js';
+import { ORG, ORGANISATIONS } from '../../adapters/population/organisations.js';
 import { population } from '../../adapters/population/population.js';
 import type { Db } from '../db/database.js';
 import { seedDemoConsents } from '../consent/demo-seed.js';
@@ -15,6 +15,15 @@ export interface SeedResult {
 export async function seedDemoData(db: Db): Promise<SeedResult> {
   for (const org of ORGANISATIONS) {
     await db.organisation.upsert({ where: { oin: org.oin }, create: org, update: { name: org.name, kind: org.kind } });
+  }
+  // The gemeenten's purchase contracts: Amsterdam buys from both demo bureaus, Leiden from Werkfit.
+  const since = new Date('2025-01-01T00:00:00Z');
+  for (const [gemeente, rib] of [[ORG.amsterdam, ORG.werkfit], [ORG.amsterdam, ORG.aandeslag], [ORG.leiden, ORG.werkfit]] as const) {
+    await db.inkoopcontract.upsert({
+      where: { gemeenteOin_ribOin: { gemeenteOin: gemeente.oin, ribOin: rib.oin } },
+      create: { gemeenteOin: gemeente.oin, ribOin: rib.oin, validFrom: since },
+      update: {},
+    });
   }
   let trajecten = 0;
   for (const client of population()) {

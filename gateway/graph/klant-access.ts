@@ -5,8 +5,10 @@
 import type { Caller } from '../auth/caller.js';
 import { KetenError, forbidden } from '../errors.js';
 import { traceparentOf, type TraceContext } from '../logs/trace.js';
-import type { ChainServices } from '../services.js';
+import type { Config } from '../config.js';
+import type { DecisionLog } from '../logs/decision-log.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
+import type { InternalTokens } from './internal-token.js';
 
 export const KLANT_POLICY = { id: 'ketenpoort:klantbeeld-op-caseload', version: '1' } as const;
 const MEMBERSHIP_TTL_MS = 30_000;
@@ -18,12 +20,22 @@ export interface KlantAccess {
    * decision-log write, which the caller awaits before any data leaves (fail closed) — it need not
    * hold up fetching the data.
    */
-  check(trace: TraceContext, caller: Caller, bsn: string): Promise<{ recorded: Promise<void> }>;
+  check(trace: TraceContext, caller: Caller, bsn: string, action?: string): Promise<{ recorded: Promise<void> }>;
   /** The gemeente just listed these clients as on the caller's organisation's caseload. */
   onCaseload(caller: Caller, bsns: Iterable<string>): void;
 }
 
-export function createKlantAccess(services: ChainServices, gemeenteUrl: () => string | undefined): KlantAccess {
+export interface KlantAccessDeps {
+  config: Readonly<Config>;
+  decisionLog: DecisionLog;
+  subjectKey(bsn: string): string;
+  internalTokens: InternalTokens;
+  /** The gemeente adapter's /graphql URL, once the partners are up. */
+  gemeenteUrl(): string | undefined;
+}
+
+export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
+  const gemeenteUrl = services.gemeenteUrl;
   const cache = new Map<string, { member: boolean; until: number }>();
 
   async function isOnCaseload(trace: TraceContext, caller: Extract<Caller, { oin: string }>, bsn: string): Promise<boolean> {
@@ -59,7 +71,7 @@ export function createKlantAccess(services: ChainServices, gemeenteUrl: () => st
   }
 
   return {
-    async check(trace, caller, bsn) {
+    async check(trace, caller, bsn, action = 'klantbeeld:lezen') {
       let reason: string;
       let permit = false;
       try {
@@ -75,14 +87,14 @@ export function createKlantAccess(services: ChainServices, gemeenteUrl: () => st
       } catch (err) {
         // A decision we cannot make is a denial.
         reason = err instanceof KetenError ? err.code.toLowerCase() : 'error';
-        await record(trace, caller, bsn, false, reason);
+        await record(trace, caller, bsn, false, reason, action);
         throw err;
       }
       if (!permit) {
-        await record(trace, caller, bsn, false, reason);
+        await record(trace, caller, bsn, false, reason, action);
         throw forbidden('you may not see this client');
       }
-      return { recorded: record(trace, caller, bsn, true, reason) };
+      return { recorded: record(trace, caller, bsn, true, reason, action) };
     },
     onCaseload(caller, bsns) {
       // The gemeente's own caseload answer, for the caller's own organisation: as good as asking
@@ -92,11 +104,11 @@ export function createKlantAccess(services: ChainServices, gemeenteUrl: () => st
     },
   };
 
-  function record(trace: TraceContext, caller: Caller, bsn: string, permit: boolean, reason: string) {
+  function record(trace: TraceContext, caller: Caller, bsn: string, permit: boolean, reason: string, action: string) {
     return services.decisionLog.record(trace, {
       decision: permit ? 'permit' : 'deny',
       reason,
-      action: 'klantbeeld:lezen',
+      action,
       resource: `klant:${services.subjectKey(bsn)}`,
       policyId: KLANT_POLICY.id,
       policyVersion: KLANT_POLICY.version,

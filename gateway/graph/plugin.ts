@@ -12,7 +12,6 @@ import { traceFromHeader, traceparentOf, type TraceContext } from '../logs/trace
 import { formatGatewayError } from './error-format.js';
 import { loadFieldOwners } from './field-owners.js';
 import { SCHEMA_PURPOSE, signInternalToken } from './internal-token.js';
-import { createKlantAccess } from './klant-access.js';
 import { validationRules } from './limits.js';
 import { decideRootFields } from './policy.js';
 import { collectSubjects, planKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
@@ -48,7 +47,8 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   const services = app.services;
   const owners = loadFieldOwners();
   const gemeente = subgraphs.find((s) => s.name === 'gemeente');
-  const klantAccess = createKlantAccess(services, () => gemeente?.url);
+  services.partnerUrls.gemeente ??= gemeente?.url;
+  const klantAccess = services.klantAccess;
   const issuer = services.config.publicUrl;
   // Adapters stop waiting for their partner after PARTNER_TIMEOUT_MS and answer PARTNER_UNAVAILABLE
   // with the partner's name; the gateway waits a little longer, as a backstop for a hung adapter.

@@ -2,12 +2,17 @@
 // the trajectory here (the gemeente stays its source of truth; this row is the chain's handle, so
 // a RIB can address it without a BSN) and opens that RIB's rapportage block. Reassigning closes the
 // previous RIB's block; ending the trajectory closes its blocks and ends every consent tied to it.
+// Every one of these names a client, so each first passes the caseload rule of the combined view
+// (gateway/graph/klant-access.ts: the client is on the caseload of the klantmanager's own
+// gemeente, as the gemeente answers): otherwise FORBIDDEN, logged, the same for a BSN nobody has.
+// Only a bureau the gemeente has a running purchase contract with (Inkoopcontract) may be assigned.
 import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { isValidBsn } from '../../lib/bsn.js';
 import { badInput, forbidden, KetenError, notFound } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
+import { hasRunningContract } from './contracts.js';
 import { recordBlokDecision } from './policy.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
@@ -41,12 +46,20 @@ export async function assignTraject(services: ChainServices, trace: TraceContext
   }
   const input = parsed.data;
   if (input.startdatum > input.einddatum) throw badInput('toewijzing.einddatum', 'may not lie before the startdatum');
+  await (await services.klantAccess.check(trace, km, input.bsn, 'traject:toewijzen')).recorded;
   const [gemeente, bureau] = await Promise.all([
     services.prisma.organisation.findUnique({ where: { oin: km.oin } }),
     services.prisma.organisation.findUnique({ where: { oin: input.bureauOin } }),
   ]);
-  if (gemeente?.kind !== 'gemeente') throw forbidden('only a gemeente assigns trajectories');
+  if (gemeente?.kind !== 'gemeente') {
+    await recordBlokDecision(services, trace, { action: 'traject:toewijzen', trajectId: '-', caller }, 'deny', 'not-a-gemeente');
+    throw forbidden('only a gemeente assigns trajectories');
+  }
   if (bureau?.kind !== 'rib') throw badInput('toewijzing.bureauOin', 'is not a known re-integratiebureau');
+  if (!(await hasRunningContract(services, km.oin, bureau.oin))) {
+    await recordBlokDecision(services, trace, { action: 'traject:toewijzen', trajectId: '-', caller, information: { bureauOin: bureau.oin } }, 'deny', 'no-contract');
+    throw forbidden('your gemeente has no running contract with this re-integratiebureau');
+  }
 
   const now = new Date();
   const { traject, previous } = await services.prisma.$transaction(async (tx) => {
@@ -91,6 +104,7 @@ export async function endTraject(services: ChainServices, trace: TraceContext, c
     await recordBlokDecision(services, trace, { action: 'traject:beeindigen', trajectId, caller }, 'deny', 'not-own-gemeente').catch(() => {});
     throw notFound('trajectory');
   }
+  await (await services.klantAccess.check(trace, km, found.subjectBsn, 'traject:beeindigen')).recorded;
   const now = new Date();
   await services.prisma.$transaction(async (tx) => {
     await tx.traject.updateMany({ where: { id: trajectId, status: 'active' }, data: { status: 'ended', endedAt: now, endedBy: km.subject } });

@@ -78,6 +78,8 @@ export async function trajectReports(services: ChainServices, trace: TraceContex
   if (caller.role !== 'klantmanager' && caller.role !== 'client') throw forbidden('reports of a trajectory are for its klantmanager and client');
   const traject = await services.prisma.traject.findUnique({ where: { id: trajectId } });
   if (!traject || !mayRead(caller, traject)) throw notFound('trajectory');
+  // Its own gemeente's trajectory, but is the client still on the caseload? (the combined view's rule)
+  if (caller.role === 'klantmanager') await (await services.klantAccess.check(trace, caller, traject.subjectBsn, 'rapportage:lezen')).recorded;
   const blocks = await blocksOf(services, { trajectId });
   if (blocks.some((b) => b.rapportages.length)) await logReads(services, trace, caller, [traject.subjectBsn]);
   return blocks.map(blockView);

@@ -4,6 +4,7 @@
 import { forbidden, badInput } from '../errors.js';
 import type { KetenContext } from '../graph/keten-context.js';
 import { assignTraject, endTraject } from './assignment.js';
+import { contractedBureaus } from './contracts.js';
 import { clientReports, reportsOfBlocks, trajectReports } from './reads.js';
 import { listSignals, resolveSignal } from './signals.js';
 import { readOwnBlock, submitRapportage } from './submit.js';
@@ -27,8 +28,8 @@ function trajectIdArg(value: unknown): string {
   return value.toLowerCase();
 }
 
-function requireKlantmanager(ctx: KetenContext) {
-  if (ctx.caller.role !== 'klantmanager') throw forbidden('signals are for the klantmanager');
+function requireKlantmanager(ctx: KetenContext, what = 'signals') {
+  if (ctx.caller.role !== 'klantmanager') throw forbidden(`${what} are for the klantmanager`);
   return ctx.caller;
 }
 
@@ -48,6 +49,7 @@ export const rapportageResolvers = {
       readOwnBlock(ctx.services, ctx.trace, { caller: ctx.caller, consentToken: ctx.consentToken, trajectId: String(trajectId) }),
     trajectRapportages: (_: unknown, { trajectId }: Args, ctx: KetenContext) => trajectReports(ctx.services, ctx.trace, ctx.caller, trajectIdArg(trajectId)),
     mijnRapportages: (_: unknown, __: Args, ctx: KetenContext) => clientReports(ctx.services, ctx.trace, ctx.caller),
+    gecontracteerdeBureaus: (_: unknown, __: Args, ctx: KetenContext) => contractedBureaus(ctx.services, requireKlantmanager(ctx, 'contracted bureaus').oin),
     async signaleringen(_: unknown, { alleenOpen, aantal }: Args, ctx: KetenContext) {
       const km = requireKlantmanager(ctx);
       const limit = typeof aantal === 'number' ? aantal : 100;
