@@ -7,6 +7,7 @@ import { devIssuerRoutes } from './auth/dev-issuer-routes.js';
 import type { Config } from './config.js';
 import { consentRoutes } from './consent/routes.js';
 import { rapportageRoutes } from './rapportage/routes.js';
+import { auditRoutes } from './audit/routes.js';
 import type { Database } from './db/database.js';
 import { database } from './db/plugin.js';
 import { installErrorHandler } from './error-handler.js';
@@ -61,6 +62,7 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   if (config.DEV_ISSUER) await app.register(devIssuerRoutes);
   await app.register(consentRoutes);
   await app.register(rapportageRoutes);
+  await app.register(auditRoutes);
   if (subgraphs?.length) await app.register(graphPlugin, { services: subgraphs });
   if (subgraphs?.length) await app.register((await import('./pages/plugin.js')).pagesPlugin); // web pages (they call /graphql)
   return app;

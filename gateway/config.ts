@@ -67,6 +67,28 @@ const schema = z.object({
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, '16 to 200 printable characters without spaces').optional(),
+  // Anomaly signals for the auditor (gateway/audit/anomalies.ts); the README table explains each.
+  AUDIT_VOLUME_FACTOR: z.coerce
+    .number({ error: 'a number from 1.5 to 100' })
+    .min(1.5, 'a number from 1.5 to 100')
+    .max(100, 'a number from 1.5 to 100')
+    .default(3),
+  AUDIT_VOLUME_MIN_CLIENTS: wholeNumber(1, 100_000, 'a number of clients').default(40),
+  AUDIT_VOLUME_BASELINE_DAYS: wholeNumber(7, 365, 'a number of days').default(28),
+  AUDIT_OUTSIDE_CASELOAD_MIN: wholeNumber(1, 100_000, 'a number of clients').default(5),
+  AUDIT_REFUSAL_BURST_COUNT: wholeNumber(2, 100_000, 'a number of refusals').default(10),
+  AUDIT_REFUSAL_BURST_MINUTES: wholeNumber(1, 1440, 'minutes').default(10),
+  AUDIT_WORKING_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time range such as 07:00-19:00')
+    .default('07:00-19:00'),
+  AUDIT_WORKING_DAYS: z
+    .string()
+    .regex(/^(ma|di|wo|do|vr|za|zo)(-(ma|di|wo|do|vr|za|zo))?(,(ma|di|wo|do|vr|za|zo)(-(ma|di|wo|do|vr|za|zo))?)*$/, 'days such as ma-vr or ma-vr,za')
+    .default('ma-vr'),
+  AUDIT_OUTSIDE_HOURS_MIN: wholeNumber(1, 100_000, 'a number of consultations').default(1),
+  AUDIT_SHARED_CLIENT_EMPLOYEES: wholeNumber(2, 1000, 'a number of employees').default(5),
+  AUDIT_SHARED_CLIENT_HOURS: wholeNumber(1, 168, 'hours').default(24),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -78,6 +100,8 @@ export interface Config extends Env {
   readonly dataDir: string;
   /** Key for encrypting and hashing data-subject identifiers in the processing log. */
   readonly logSubjectKey: Buffer;
+  /** AUDIT_WORKING_HOURS and AUDIT_WORKING_DAYS, parsed (minutes since midnight; ISO weekdays 1-7). */
+  readonly workingTime: { fromMinute: number; untilMinute: number; days: readonly number[] };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (given.length > 0 && given.length < pageLogin.length) {
     throw new ConfigError(pageLogin.find((k) => !e[k])!, 'OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL go together');
   }
+  const workingTime = parseWorkingTime(e.AUDIT_WORKING_HOURS, e.AUDIT_WORKING_DAYS);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return Object.freeze({
     ...e,
@@ -129,7 +154,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     dataDir: resolve(e.DATA_DIR),
     logSubjectKey: Buffer.from(e.LOG_SUBJECT_KEY ?? DEVELOPMENT_SUBJECT_KEY, 'base64'),
+    workingTime,
   });
+}
+
+const DAYS = ['ma', 'di', 'wo', 'do', 'vr', 'za', 'zo'];
+
+function parseWorkingTime(hours: string, days: string): Config['workingTime'] {
+  const [from, until] = hours.split('-').map((t) => {
+    const [h, m] = t.split(':').map(Number);
+    return h! * 60 + m!;
+  });
+  if (until! <= from!) throw new ConfigError('AUDIT_WORKING_HOURS', `invalid value ${JSON.stringify(hours)}, expected the end after the start`);
+  const set = new Set<number>();
+  for (const part of days.split(',')) {
+    const [a, b] = part.split('-').map((d) => DAYS.indexOf(d) + 1);
+    if (b !== undefined && b < a!) throw new ConfigError('AUDIT_WORKING_DAYS', `invalid value ${JSON.stringify(days)}, expected ranges from early to late in the week (ma-vr)`);
+    for (let d = a!; d <= (b ?? a!); d++) set.add(d);
+  }
+  return Object.freeze({ fromMinute: from!, untilMinute: until!, days: Object.freeze([...set].sort()) });
 }
 
 function describe(issue: z.core.$ZodIssue): string {

@@ -21,6 +21,8 @@ export interface ChainServices {
   processingLog: ProcessingLog;
   /** Keyed hash of a BSN: names a data subject in logs and decisions without the BSN itself. */
   subjectKey(bsn: string): string;
+  /** The BSN behind a processing-log row's encrypted subject: only for the auditor (gateway/audit). */
+  revealSubject(encrypted: string): string;
   /** Client consent: lifecycle, consent tokens, the ledger behind gateway/consent/enforce.ts. */
   consent: ConsentService;
   /** Signed tokens for the gateway's calls to subgraphs, reused per caller, subgraph and purpose. */
@@ -42,5 +44,5 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const internalTokens = createInternalTokens(keys, config.publicUrl);
   const partnerUrls: ChainServices['partnerUrls'] = {};
   const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente });
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, consent, internalTokens, klantAccess, partnerUrls };
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, partnerUrls };
 }

@@ -24,6 +24,7 @@ const PLAIN: Record<Activity, { lezen: string; schrijven: string; waarom: string
   eigenGegevens: { lezen: 'uw eigen gegevens bekeken', schrijven: 'uw eigen gegevens gewijzigd', waarom: 'omdat het uw gegevens zijn' },
   signalering: { lezen: 'een bericht van UWV over een wijziging in uw uitkering ontvangen', schrijven: 'een bericht over uw uitkering vastgelegd', waarom: 'zodat uw klantmanager u op tijd kan helpen' },
   trajectToewijzen: { lezen: 'uw traject bekeken', schrijven: 'uw traject aan een re-integratiebureau gegeven', waarom: 'om u te helpen aan werk' },
+  controle: { lezen: 'bekeken wie uw gegevens heeft gebruikt', schrijven: 'vastgelegd wie uw gegevens heeft gebruikt', waarom: 'om te controleren of dat volgens de regels ging' },
 };
 
 /** Consent changes say exactly what happened (the processing's name, see consent/events.ts). */
@@ -56,7 +57,9 @@ export function plainLine(r: ProcessingRecord, orgName: string | undefined): Pla
     (plain ? plain[soort] : soort === 'schrijven' ? 'gegevens over u vastgelegd' : 'gegevens over u bekeken');
   const waarom = plain?.waarom ?? 'voor hun wettelijke taak';
   const self = r.actorRole === 'client';
-  const who = self ? 'U' : orgName ?? 'Een organisatie in de keten';
+  const org = orgName ?? 'een organisatie in de keten';
+  // An auditor is named by their task, so the client knows who checked and why.
+  const who = self ? 'U' : r.actorRole === 'auditor' ? `De privacyfunctionaris van ${org}` : orgName ?? 'Een organisatie in de keten';
   const tekst = `${who} heeft op ${formatDate(r.startTime)} ${wat} ${waarom}.`;
   return { tekst, op: r.startTime.toISOString(), organisatie: self ? null : orgName ?? null, wat, waarom, soort };
 }

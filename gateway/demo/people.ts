@@ -28,7 +28,8 @@ export function demoPeople(): DemoPerson[] {
     { id: 'km-sanne', role: 'klantmanager', name: 'Sanne Verhoeven', oin: ORG.leiden.oin, organisation: ORG.leiden.name, description: 'Klantmanager bij de gemeente Leiden' },
     { id: 'rib-werkfit', role: 'rib', name: 'Rik Hendriks', oin: ORG.werkfit.oin, organisation: ORG.werkfit.name, description: 'Jobcoach bij re-integratiebureau Werkfit' },
     { id: 'rib-aandeslag', role: 'rib', name: 'Mila Groen', oin: ORG.aandeslag.oin, organisation: ORG.aandeslag.name, description: 'Jobcoach bij re-integratiebureau Aan de Slag' },
-    { id: 'auditor-amsterdam', role: 'auditor', name: 'Ellen Prins', oin: ORG.amsterdam.oin, organisation: ORG.amsterdam.name, description: 'Privacy officer bij de gemeente Amsterdam' },
+    { id: 'auditor-amsterdam', role: 'auditor', name: 'Ellen Prins', oin: ORG.amsterdam.oin, organisation: ORG.amsterdam.name, description: 'Privacyfunctionaris bij de gemeente Amsterdam' },
+    { id: 'auditor-leiden', role: 'auditor', name: 'Bram de Wit', oin: ORG.leiden.oin, organisation: ORG.leiden.name, description: 'Privacyfunctionaris bij de gemeente Leiden' },
   ];
 }
 

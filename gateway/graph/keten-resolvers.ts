@@ -3,6 +3,7 @@ import { baseResolvers } from './resolvers/base.js';
 import { trajectLoaders, trajectResolvers } from './resolvers/traject.js';
 import { consentResolvers } from '../consent/resolvers.js';
 import { rapportageLoaders, rapportageResolvers } from '../rapportage/resolvers.js';
+import { auditResolvers } from '../audit/resolvers.js';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -19,5 +20,5 @@ export function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
-export const ketenResolvers = mergeResolvers(baseResolvers, trajectResolvers, consentResolvers as unknown as ResolverMap, rapportageResolvers as unknown as ResolverMap);
+export const ketenResolvers = mergeResolvers(baseResolvers, trajectResolvers, consentResolvers as unknown as ResolverMap, rapportageResolvers as unknown as ResolverMap, auditResolvers as unknown as ResolverMap);
 export const ketenLoaders = mergeResolvers(trajectLoaders, rapportageLoaders);

@@ -33,7 +33,7 @@ const KETEN_ACTIVITY: Record<Role, Activity> = {
   client: 'eigenGegevens',
   klantmanager: 'klantbeeld',
   rib: 'rapportageSchrijven',
-  auditor: 'eigenGegevens',
+  auditor: 'controle',
 };
 
 export interface RootDecision {

@@ -19,6 +19,8 @@ export const ACTIVITIES = {
   eigenGegevens: 'https://ketenpoort.nl/verwerkingen/eigen-gegevens-inzien',
   trajectToewijzen: 'https://ketenpoort.nl/verwerkingen/traject-toewijzen',
   signalering: 'https://ketenpoort.nl/verwerkingen/signalering-uitkeringswijziging',
+  /** The organisation's privacy or security officer checking who processed a client's data. */
+  controle: 'https://ketenpoort.nl/verwerkingen/controle-op-gebruik',
 } as const;
 
 export type Activity = keyof typeof ACTIVITIES;
