@@ -18,6 +18,12 @@ describe('configuration', () => {
     [{ DEV_ISSUER: 'yes please' }, 'DEV_ISSUER'],
     [{ OIDC_ISSUER: 'https://login.example.nl' }, 'OIDC_JWKS_URL'],
     [{ PARTNER_TIMEOUT_MS: '0' }, 'PARTNER_TIMEOUT_MS'],
+    [{ AUDIT_VOLUME_FACTOR: '1' }, 'AUDIT_VOLUME_FACTOR'],
+    [{ AUDIT_OUTSIDE_CASELOAD_MIN: '0' }, 'AUDIT_OUTSIDE_CASELOAD_MIN'],
+    [{ AUDIT_WORKING_HOURS: '7-19' }, 'AUDIT_WORKING_HOURS'],
+    [{ AUDIT_WORKING_HOURS: '19:00-07:00' }, 'AUDIT_WORKING_HOURS'],
+    [{ AUDIT_WORKING_DAYS: 'maandag' }, 'AUDIT_WORKING_DAYS'],
+    [{ AUDIT_WORKING_DAYS: 'vr-ma' }, 'AUDIT_WORKING_DAYS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
@@ -34,5 +40,10 @@ describe('configuration', () => {
     expect(config.PORT).toBe(4000);
     expect(config.DEV_ISSUER).toBe(false);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the auditor’s working time', () => {
+    expect(loadConfig({}).workingTime).toEqual({ fromMinute: 420, untilMinute: 1140, days: [1, 2, 3, 4, 5] });
+    expect(loadConfig({ AUDIT_WORKING_HOURS: '08:30-24:00', AUDIT_WORKING_DAYS: 'ma-wo,za' }).workingTime).toEqual({ fromMinute: 510, untilMinute: 1440, days: [1, 2, 3, 6] });
   });
 });
