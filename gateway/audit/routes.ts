@@ -9,6 +9,7 @@ import { traceFromHeader } from '../logs/trace.js';
 import { asCsv, asJson, exportRows } from './export.js';
 import { parseEmployee, parseReason } from './input.js';
 import { recordLookup } from './lookups.js';
+import { exportSchema } from './route-schemas.js';
 import { parseMonth, parsePeriod } from './period.js';
 import { authorizeAudit } from './scope.js';
 
@@ -36,7 +37,7 @@ function parseExport(body: ExportBody | undefined) {
 }
 
 export async function auditRoutes(app: FastifyInstance) {
-  app.post<{ Body: ExportBody }>('/controle/v1/export', async (request, reply) => {
+  app.post<{ Body: ExportBody }>('/controle/v1/export', exportSchema, async (request, reply) => {
     const caller = await app.authenticate(request);
     const trace = traceFromHeader(request.headers.traceparent);
     const { scope, input } = await authorizeAudit(app.services, trace, caller, 'export', () => parseExport(request.body));

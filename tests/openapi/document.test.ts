@@ -43,6 +43,7 @@ describe('the OpenAPI document', () => {
     expect(doc.info.version).toBe(API_VERSION);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/.well-known/jwks.json',
+      '/controle/v1/export',
       '/health',
       '/ready',
       '/rib/v1/trajecten/{trajectId}/bijlagen',
