@@ -2,6 +2,7 @@
 // shuts down; tests build the app with their own config and database and use inject or listen.
 // Plugins are registered in a fixed order: infrastructure first, then the feature areas.
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { authentication } from './auth/authenticate.js';
 import { devIssuerRoutes } from './auth/dev-issuer-routes.js';
 import type { Config } from './config.js';
@@ -13,6 +14,7 @@ import { database } from './db/plugin.js';
 import { installErrorHandler } from './error-handler.js';
 import { graphPlugin, type SubgraphService } from './graph/plugin.js';
 import { healthRoutes } from './health.js';
+import { securityHeaders } from './security-headers.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
 import { loggerOptions, requestLog } from '../lib/logger.js';
 import { openapiPlugin } from './openapi/plugin.js';
@@ -34,11 +36,13 @@ export interface AppDeps {
   services?: ChainServices;
   /** The subgraphs to compose into /graphql; without them the app serves no graph. */
   subgraphs?: SubgraphService[];
+  /** Where log lines go instead of stdout. */
+  logDestination?: DestinationStream;
 }
 
-export async function buildApp({ config, db, services: given, subgraphs }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, services: given, subgraphs, logDestination }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(config.LOG_LEVEL, 'ketenpoort', logDestination),
     logController: requestLog(),
     // Requests in flight finish on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
@@ -53,6 +57,7 @@ export async function buildApp({ config, db, services: given, subgraphs }: AppDe
   app.decorate('keys', keys);
   app.decorate('services', services);
   installErrorHandler(app);
+  await securityHeaders(app, config.production);
 
   await app.register(openapiPlugin); // before the routes: it collects their schemas
   if (config.METRICS_PORT !== undefined) await app.register(httpMetricsPlugin);

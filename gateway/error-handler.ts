@@ -1,7 +1,7 @@
 // One error handler for REST routes: problem+json (RFC 9457, NL API Design Rules) with a code from
 // the catalogue. Detail is shown for client errors only; a 500 says nothing about our internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { KetenError, problem } from './errors.js';
+import { clientErrorOf, KetenError, problem } from './errors.js';
 
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | KetenError, request, reply) => {
@@ -10,17 +10,17 @@ export function installErrorHandler(app: FastifyInstance) {
       keten = err;
     } else if ((err as FastifyError).validation) {
       keten = new KetenError('BAD_USER_INPUT', err.message);
-    } else if ((err as FastifyError).statusCode === 413) {
-      keten = new KetenError('PAYLOAD_TOO_LARGE', 'the request body is too large');
-    } else if ((err as FastifyError).statusCode === 415) {
-      keten = new KetenError('UNSUPPORTED_MEDIA_TYPE', err.message);
     } else if ((err as FastifyError).statusCode === 429) {
       keten = new KetenError('RATE_LIMITED', 'too many requests, try again later');
-    } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
-      keten = new KetenError('BAD_USER_INPUT', err.message);
     } else {
-      request.log.error({ err }, 'unhandled error');
-      keten = new KetenError('INTERNAL', 'internal error');
+      const client = clientErrorOf(err);
+      if (client) {
+        request.log.info({ code: client.code, reason: (err as FastifyError).code }, 'client error');
+        keten = client;
+      } else {
+        request.log.error({ err }, 'unhandled error');
+        keten = new KetenError('INTERNAL', 'internal error');
+      }
     }
     if (keten.statusCode === 401) reply.header('www-authenticate', 'Bearer');
     return reply.code(keten.statusCode).type('application/problem+json').send(problem(keten, request.url.split('?')[0]));

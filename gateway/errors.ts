@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   CONSENT_EXPIRED: 403,
   NOT_FOUND: 404,
   BAD_USER_INPUT: 400,
+  /** The request itself is malformed (not JSON, no query, wrong shape), before any field is read. */
+  BAD_REQUEST: 400,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -39,6 +41,32 @@ export const forbidden = (message = 'not allowed') => new KetenError('FORBIDDEN'
 export const badInput = (field: string, message: string) =>
   new KetenError('BAD_USER_INPUT', `${field}: ${message}`, { field });
 export const notFound = (what: string) => new KetenError('NOT_FOUND', `${what} not found`);
+
+/**
+ * The errors fastify and mercurius raise for a request a client got wrong (malformed JSON, wrong
+ * content type, too large, a forbidden `__proto__` key, no query): a 4xx with a code from the
+ * catalogue, never INTERNAL. Their cause is the client, so they are logged at info without a stack
+ * (an error-level line per bad request would let anyone flood the logs). Undefined for anything else.
+ */
+export function clientErrorOf(err: unknown): KetenError | undefined {
+  if (err instanceof KetenError) return err.statusCode < 500 ? err : undefined;
+  if (!(err instanceof Error)) return undefined;
+  const { statusCode, code } = err as Error & { statusCode?: unknown; code?: unknown };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) {
+    return new KetenError('PAYLOAD_TOO_LARGE', 'the request body is too large');
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || statusCode === 415) {
+    return new KetenError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content type: send application/json');
+  }
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.name === 'SyntaxError') {
+    return new KetenError('BAD_REQUEST', 'the body is not valid JSON, or holds a forbidden key such as __proto__');
+  }
+  if (code === 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND') return new KetenError('BAD_REQUEST', 'the request has no query');
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && statusCode !== 429) {
+    return new KetenError('BAD_REQUEST', err.message);
+  }
+  return undefined;
+}
 
 /** RFC 9457 problem details, as the NL API Design Rules ask for REST errors. */
 export function problem(err: KetenError, instance?: string) {

@@ -2,6 +2,7 @@
 // Used by `ketenpoort serve` and by tests that need a real listening server.
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   demo?: boolean;
   /** An already open database (tests share one between two instances). */
   db?: Database;
+  /** Where the gateway's log lines go instead of stdout (tests). */
+  logDestination?: DestinationStream;
 }
 
 export function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -73,7 +76,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       { name: 'keten', url: `${ketenUrl}/graphql`, mandatory: true },
       ...PARTNERS.map((name) => ({ name, url: partners.urls[name] })),
     ];
-    const app = await buildApp({ config, db, services, subgraphs });
+    const app = await buildApp({ config, db, services, subgraphs, logDestination: options.logDestination });
     if (applied.length) app.log.info({ applied }, 'migrations applied');
     const url = await app.listen({ port: config.PORT, host: config.HOST });
     const stopScan = startSignalScan(services, { uwv: partners.urls.uwv, gemeente: partners.urls.gemeente }, app.log);

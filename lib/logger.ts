@@ -29,11 +29,12 @@ export function logStream(): DestinationStream {
   return stdout;
 }
 
-export function loggerOptions(level: string, name = 'ketenpoort'): LoggerOptions & { stream: DestinationStream } {
+/** `stream`: where the lines go instead of stdout (tests read what a request logged). */
+export function loggerOptions(level: string, name = 'ketenpoort', stream: DestinationStream = logStream()): LoggerOptions & { stream: DestinationStream } {
   return {
     name,
     level,
-    stream: logStream(),
+    stream,
     redact: { paths: redactPaths, censor: '[REDACTED]' },
     hooks: { streamWrite: scrubLine },
     serializers: {

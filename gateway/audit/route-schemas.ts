@@ -1,7 +1,7 @@
 // The OpenAPI contract of the auditor's REST export (routes.ts). The body is checked in the handler
 // after the role check (parseExport), so a caller who is no auditor learns nothing from the input
 // rules; the schema documents it.
-import { ALWAYS, BEARER, documentedOnly, problems } from '../openapi/problem.js';
+import { ALWAYS, BEARER, BODY, documentedOnly, problems } from '../openapi/problem.js';
 import { EXPORT_COLUMNS } from './export.js';
 import { REASON_MAX, REASON_MIN } from './input.js';
 
@@ -44,7 +44,7 @@ export const exportSchema = {
           'application/json': { schema: { type: 'array', items: row } },
         },
       },
-      ...problems('BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', ...ALWAYS),
+      ...problems('BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', ...BODY, ...ALWAYS),
     },
   },
   validatorCompiler: documentedOnly,

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLError } from 'graphql';
 import type { ExecutionResult } from '../../lib/graphql.js';
-import { KetenError } from '../errors.js';
+import { clientErrorOf, KetenError } from '../errors.js';
 
 interface Execution extends ExecutionResult {
   statusCode?: number;
@@ -38,7 +38,13 @@ function fromRemote(err: JsonError): JsonError {
   return { ...err, message: 'internal error', extensions: { code: 'INTERNAL' } };
 }
 
-function normalise(error: GraphQLError, log: FastifyInstance['log']): JsonError[] {
+// graphql-js 16 cannot switch its suggestions off; outside development they are cut from the
+// message, as they name fields to a caller who has no introspection.
+const SUGGESTION = / ?Did you mean .*$/s;
+const withoutSuggestion = (message: string) => message.replace(SUGGESTION, '');
+
+function normalise(error: GraphQLError, log: FastifyInstance['log'], development: boolean): JsonError[] {
+  const hint = development ? (m: string) => m : withoutSuggestion;
   const original = error.originalError as (Error & { extensions?: { errors?: JsonError[] }; errors?: GraphQLError[] }) | undefined;
   // Errors relayed from a subgraph by the mercurius gateway.
   if (isFederated(original?.message) || isFederated(error.message)) {
@@ -47,7 +53,7 @@ function normalise(error: GraphQLError, log: FastifyInstance['log']): JsonError[
   }
   // Request validation (mercurius wraps graphql's validation errors).
   if (original?.errors) {
-    return original.errors.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: 'BAD_USER_INPUT' } }));
+    return original.errors.map((e) => ({ message: hint(e.message), locations: e.locations, extensions: { code: 'BAD_USER_INPUT' } }));
   }
   const base = { path: error.path, locations: error.locations };
   if (original instanceof KetenError) {
@@ -57,7 +63,12 @@ function normalise(error: GraphQLError, log: FastifyInstance['log']): JsonError[
   if (typeof code === 'string') return [{ ...base, message: error.message, extensions: { ...error.extensions } }];
   if (!original) {
     // graphql-js's own errors without an original: syntax and validation.
-    return [{ ...base, message: error.message, extensions: { code: 'BAD_USER_INPUT' } }];
+    return [{ ...base, message: hint(error.message), extensions: { code: 'BAD_USER_INPUT' } }];
+  }
+  const client = clientErrorOf(original);
+  if (client) {
+    log.info({ code: client.code, reason: (original as { code?: unknown }).code }, 'client error');
+    return [{ ...base, message: client.message, extensions: { code: client.code } }];
   }
   log.error({ err: original }, 'unexpected error in a resolver');
   return [{ ...base, message: 'internal error', extensions: { code: 'INTERNAL' } }];
@@ -65,7 +76,8 @@ function normalise(error: GraphQLError, log: FastifyInstance['log']): JsonError[
 
 function format(execution: Execution, ctx: Ctx) {
   const log = ctx.reply ? ctx.reply.log : ctx.app.log;
-  const errors = (execution.errors ?? []).flatMap((e) => normalise(e, log));
+  const development = ctx.app?.config?.NODE_ENV === 'development';
+  const errors = (execution.errors ?? []).flatMap((e) => normalise(e, log, development));
   let statusCode = 200;
   if (!execution.data && errors.length > 0) {
     const first = (execution.errors?.[0]?.originalError as { statusCode?: number } | undefined)?.statusCode;

@@ -13,6 +13,7 @@ import { formatGatewayError } from './error-format.js';
 import { loadFieldOwners } from './field-owners.js';
 import { SCHEMA_PURPOSE, signInternalToken } from './internal-token.js';
 import { validationRules } from './limits.js';
+import { checkRequestShape } from './request-shape.js';
 import { decideRootFields } from './policy.js';
 import { collectSubjects, planKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
 import { rootFields, type RootField } from './root-fields.js';
@@ -56,6 +57,16 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
 
   const internalToken = (ctx: GraphContext, subgraph: string) =>
     services.internalTokens.get({ subgraph, caller: ctx.caller, purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'] });
+
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    if ((request as { ws?: boolean | null }).ws) return;
+    try {
+      checkRequestShape(request);
+    } catch (err) {
+      request.log.info({ code: (err as KetenError).code }, 'client error');
+      throw err;
+    }
+  });
 
   app.addHook('preHandler', async (request: FastifyRequest) => {
     // A websocket (subscriptions) authenticates in connection_init: gateway/rapportage/gateway-subscription.ts.

@@ -53,8 +53,11 @@ export function problems(...codes: ErrorCode[]): Record<number, unknown> {
 /** Routes that need the caller's bearer token (the scheme is declared in plugin.ts). */
 export const BEARER = [{ bearer: [] }];
 
-/** What any route may answer besides its own: refused for load, or broken on our side. */
-export const ALWAYS: ErrorCode[] = ['RATE_LIMITED', 'INTERNAL', 'SERVICE_UNAVAILABLE'];
+/** What any route may answer besides its own: a malformed request, refused for load, or broken on our side. */
+export const ALWAYS: ErrorCode[] = ['BAD_REQUEST', 'RATE_LIMITED', 'INTERNAL', 'SERVICE_UNAVAILABLE'];
+
+/** What a route that reads a body may answer besides: too large, or of a type it does not take. */
+export const BODY: ErrorCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 /**
  * For routes whose input is checked in the handler, after authentication and the consent check

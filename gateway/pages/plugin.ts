@@ -23,9 +23,6 @@ import { readSession, sessionCookie } from './shared/session.js';
 /** One folder per role, each its own encapsulated plugin with its own role guard (role-area.ts). */
 const AREAS = [clientArea, klantmanagerArea, ribArea, auditorArea];
 
-// No scripts at all, styles only from ourselves, forms only to ourselves, never in a frame.
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 export async function pagesPlugin(app: FastifyInstance) {
   const cookie = sessionCookie(app.config.publicUrl);
   const sealer = createSealer(pagesKey(app.config));
@@ -39,15 +36,10 @@ export async function pagesPlugin(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     request.pages = readSession(request, sealer, cookie);
   });
+  // Security headers come from gateway/security-headers.ts (every route). Personal data: pages are
+  // never kept by the browser's or a proxy's cache.
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    if (!request.url.startsWith('/assets/')) {
-      reply.header('content-security-policy', CSP);
-      reply.header('x-frame-options', 'DENY');
-      // Personal data: never kept by the browser's or a proxy's cache.
-      reply.header('cache-control', 'no-store');
-    }
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
     return payload;
   });
   installPageErrors(app, pages);

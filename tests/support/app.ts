@@ -1,6 +1,7 @@
 // A whole gateway on a free loopback port with its own fresh database, for tests that go through
 // the HTTP API as a user would. `token(id)` signs a development-issuer token for a demo person.
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { signDevTokenFor } from '../../gateway/auth/dev-issuer.js';
 import { loadConfig, type Config } from '../../gateway/config.js';
 import type { Database } from '../../gateway/db/database.js';
@@ -22,6 +23,8 @@ export interface TestAppOptions {
   demo?: boolean;
   /** Share a database with another test app (two instances on one database). */
   database?: TestDatabase;
+  /** Receives the gateway's log lines (set LOG_LEVEL in env to see them). */
+  logDestination?: DestinationStream;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -44,7 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? (await createTestDatabase());
   const db = options.database ? await database.reopen() : database.db;
   const config = testConfig({ ...database.env, ...options.env });
-  const runtime = await startRuntime(config, { demo: options.demo ?? true, db });
+  const runtime = await startRuntime(config, { demo: options.demo ?? true, db, logDestination: options.logDestination });
   return {
     app: runtime.app,
     runtime,

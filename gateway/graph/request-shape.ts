@@ -1,0 +1,38 @@
+// The shape of a GraphQL-over-HTTP request, checked before mercurius reads it. mercurius checks
+// that a POST body is an object, but a `query` that is a number, an `operationName` that is an
+// object or variables that are a list reach graphql-js and fail there as a TypeError, which would
+// be reported as INTERNAL (a server error a client can cause at will). Here they are BAD_REQUEST.
+import type { FastifyRequest } from 'fastify';
+import { KetenError } from '../errors.js';
+
+const bad = (message: string) => new KetenError('BAD_REQUEST', message);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** GET carries variables and extensions as JSON text in the query string. */
+function jsonParameter(name: string, raw: unknown): unknown {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw bad(`${name} must be given once`);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw bad(`${name} is not valid JSON`);
+  }
+}
+
+export function checkRequestShape(request: FastifyRequest): void {
+  if (request.method !== 'GET' && request.method !== 'POST') return;
+  const params = (request.method === 'GET' ? request.query : request.body) as unknown;
+  if (!isPlainObject(params)) throw bad('the request must be a JSON object with a query');
+  const { query, operationName } = params;
+  if (typeof query !== 'string' || query.trim() === '') throw bad('query must be a non-empty string');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    throw bad('operationName must be a string');
+  }
+  for (const name of ['variables', 'extensions'] as const) {
+    const value = request.method === 'GET' ? jsonParameter(name, params[name]) : params[name];
+    if (value !== undefined && value !== null && !isPlainObject(value)) throw bad(`${name} must be a JSON object`);
+  }
+}
