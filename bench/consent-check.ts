@@ -43,7 +43,7 @@ async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number[]> 
 
 function servicesFor(db: Database, env: Record<string, string>): ChainServices {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://ketenpoort.bench', ...env });
-  return createChainServices(config, db, createKeyStore(db.prisma));
+  return createChainServices(config, db, createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }));
 }
 
 async function main() {

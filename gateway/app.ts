@@ -51,7 +51,7 @@ export async function buildApp({ config, db, services: given, subgraphs, logDest
     trustProxy: false,
     genReqId: () => crypto.randomUUID(),
   });
-  const services = given ?? createChainServices(config, db, createKeyStore(db.prisma));
+  const services = given ?? createChainServices(config, db, createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }));
   const keys = services.keys;
   app.decorate('config', config);
   app.decorate('keys', keys);

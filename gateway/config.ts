@@ -49,6 +49,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  KEY_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   SHUTDOWN_GRACE_MS: ms.default(10_000),
   PARTNER_TIMEOUT_MS: ms.default(1500),
   CONSENT_CACHE_TTL_MS: wholeNumber(0, 60_000, 'milliseconds').default(5000),
@@ -100,6 +104,8 @@ export interface Config extends Env {
   readonly dataDir: string;
   /** Key for encrypting and hashing data-subject identifiers in the processing log. */
   readonly logSubjectKey: Buffer;
+  /** KEY_ENCRYPTION_KEY, decoded: seals the private signing keys in the database. */
+  readonly keyEncryptionKey: Buffer | undefined;
   /** AUDIT_WORKING_HOURS and AUDIT_WORKING_DAYS, parsed (minutes since midnight; ISO weekdays 1-7). */
   readonly workingTime: { fromMinute: number; untilMinute: number; days: readonly number[] };
 }
@@ -135,8 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.DEV_ISSUER) {
     throw new ConfigError('DEV_ISSUER', 'cannot be on when NODE_ENV=production (demo people must never log in there)');
   }
-  if (production && !e.LOG_SUBJECT_KEY && scope === 'gateway') {
-    throw new ConfigError('LOG_SUBJECT_KEY', 'is required when NODE_ENV=production');
+  if (production && scope === 'gateway') {
+    const missing = missingForProduction(e);
+    if (missing.length) throw new ConfigError('NODE_ENV', `production refuses to start without ${missing.join('; ')}`);
   }
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_JWKS_URL)) {
     throw new ConfigError(e.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'OIDC_ISSUER and OIDC_JWKS_URL go together');
@@ -154,8 +161,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     dataDir: resolve(e.DATA_DIR),
     logSubjectKey: Buffer.from(e.LOG_SUBJECT_KEY ?? DEVELOPMENT_SUBJECT_KEY, 'base64'),
+    keyEncryptionKey: e.KEY_ENCRYPTION_KEY ? Buffer.from(e.KEY_ENCRYPTION_KEY, 'base64') : undefined,
     workingTime,
   });
+}
+
+/**
+ * What a production gateway must be given: nothing synthetic may stand in for it (no embedded
+ * PGlite, no built-in sandboxes with made-up clients, no development issuer, no published
+ * development keys). All missing settings are named at once, so an operator fixes them in one go.
+ */
+function missingForProduction(e: Env): string[] {
+  const missing: string[] = [];
+  if (!e.DATABASE_URL) missing.push('DATABASE_URL (PostgreSQL, as the embedded PGlite is for development)');
+  for (const partner of ['UWV', 'CWI', 'GEMEENTE'] as const) {
+    if (!e[`${partner}_ADAPTER_URL`] && !e[`${partner}_SOURCE_URL`]) {
+      missing.push(`${partner}_ADAPTER_URL or ${partner}_SOURCE_URL (the partner's adapter or source, as sandboxes never run in production)`);
+    }
+  }
+  if (!e.OIDC_ISSUER) missing.push('OIDC_ISSUER and OIDC_JWKS_URL (who may log in)');
+  if (!e.PUBLIC_URL) missing.push('PUBLIC_URL (the https address callers use, which names the issuer of what we sign)');
+  if (!e.KEY_ENCRYPTION_KEY) missing.push('KEY_ENCRYPTION_KEY (the signing keys are kept in the database, encrypted with it)');
+  if (!e.LOG_SUBJECT_KEY) missing.push('LOG_SUBJECT_KEY (protects the BSNs in the processing log)');
+  return missing;
 }
 
 const DAYS = ['ma', 'di', 'wo', 'do', 'vr', 'za', 'zo'];

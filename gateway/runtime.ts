@@ -56,7 +56,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (metricsServer) closers.push(() => metricsServer.close());
     const applied = await applyMigrations(db);
     if (options.demo) await seedDemoData(db.prisma);
-    const services = createChainServices(config, db, createKeyStore(db.prisma));
+    const services = createChainServices(config, db, createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }));
     const keten = await createKetenSubgraph(services);
     const ketenUrl = await keten.listen({ port: 0, host: '127.0.0.1' });
     closers.push(() => keten.close());

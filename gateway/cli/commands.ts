@@ -1,7 +1,7 @@
 // The subcommands of the `ketenpoort` program. Each parses its own options (node:util parseArgs)
 // and reads settings only through loadConfig.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { applyMigrations } from '../db/migrations.js';
 import { signDevTokenFor } from '../auth/dev-issuer.js';
 import { demoPeople } from '../demo/people.js';
@@ -33,8 +33,17 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
+/**
+ * Demo data and the development issuer are for trying Ketenpoort out: a production process never
+ * loads made-up people, whatever else its settings say.
+ */
+function refuseInProduction(what: string) {
+  if (process.env.NODE_ENV === 'production') throw new ConfigError('NODE_ENV', `${what} never runs when NODE_ENV=production`);
+}
+
 /** `--demo` means: the demo people can log in (development issuer) and demo data is loaded. */
 function configFor(demo: boolean): Config {
+  if (demo) refuseInProduction('--demo (demo data and the development issuer)');
   return loadConfig(demo && !process.env.DEV_ISSUER ? { ...process.env, DEV_ISSUER: 'on' } : process.env);
 }
 
@@ -110,6 +119,7 @@ export const commands: Record<string, Command> = {
         console.log(JSON.stringify(demoPeople(), null, 2));
         return 0;
       }
+      refuseInProduction('seed (demo data)');
       const db = await openConfiguredDatabase(configFor(false));
       try {
         await applyMigrations(db);
@@ -150,7 +160,7 @@ export const commands: Record<string, Command> = {
       const db = await openConfiguredDatabase(config);
       try {
         await applyMigrations(db);
-        const token = await signDevTokenFor(createKeyStore(db.prisma), personId, { publicUrl: config.publicUrl });
+        const token = await signDevTokenFor(createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }), personId, { publicUrl: config.publicUrl });
         if (!token) {
           console.error(`ketenpoort token: no demo person "${personId}" ('ketenpoort seed --print' lists them)`);
           return 1;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Db } from '../db/database.js';
+import { openJwk, sealJwk } from './key-encryption.js';
 
 export type KeyUse = 'consent' | 'internal' | 'dev-issuer';
 export const SIGNING_ALG = 'ES256';
@@ -28,7 +29,12 @@ export interface KeyStore {
   rotate(use: KeyUse): Promise<string>;
 }
 
-export function createKeyStore(db: Db): KeyStore {
+export interface KeyStoreOptions {
+  /** KEY_ENCRYPTION_KEY: seals private keys at rest (key-encryption.ts). */
+  encryptionKey?: Buffer;
+}
+
+export function createKeyStore(db: Db, { encryptionKey }: KeyStoreOptions = {}): KeyStore {
   const signers = new Map<KeyUse, Promise<SigningKeyHandle>>();
   const publics = new Map<string, { use: KeyUse; key: CryptoKey }>();
 
@@ -37,7 +43,7 @@ export function createKeyStore(db: Db): KeyStore {
     const kid = `${use}-${randomUUID()}`;
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALG };
-    await db.signingKey.create({ data: { kid, use, alg: SIGNING_ALG, publicJwk, privateJwk } });
+    await db.signingKey.create({ data: { kid, use, alg: SIGNING_ALG, publicJwk, privateJwk: sealJwk(privateJwk, kid, encryptionKey) as object } });
     return kid;
   }
 
@@ -49,7 +55,7 @@ export function createKeyStore(db: Db): KeyStore {
       row = await db.signingKey.findFirst({ where: { use, retiredAt: null }, orderBy: { createdAt: 'desc' } });
     }
     const { kid, alg, privateJwk } = row!;
-    return { kid, alg, key: (await importJWK(privateJwk as JWK, alg)) as CryptoKey };
+    return { kid, alg, key: (await importJWK(openJwk(privateJwk, kid, encryptionKey), alg)) as CryptoKey };
   }
 
   async function published(use: KeyUse) {

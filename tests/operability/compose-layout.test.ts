@@ -88,6 +88,7 @@ beforeAll(async () => {
     PUBLIC_URL: 'http://ketenpoort.test',
     POSTGRES_PASSWORD: 'not-used-here',
     LOG_SUBJECT_KEY: Buffer.alloc(32, 7).toString('base64'),
+    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     PAGES_SESSION_KEY: Buffer.alloc(32, 9).toString('base64'),
     OIDC_ISSUER: issuer,
     OIDC_JWKS_URL: `${issuer}/jwks`,
