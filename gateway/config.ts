@@ -45,6 +45,8 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  // Web pages: a session no request touched for this long has ended (gateway/pages/shared/session-store.ts).
+  PAGES_IDLE_MINUTES: wholeNumber(1, 720, 'minutes').default(15),
   LOG_SUBJECT_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')

@@ -17,25 +17,26 @@ import { loginRoutes } from './shared/login.js';
 import { oidcRoutes } from './shared/oidc.js';
 import { oidcSettings } from './shared/oidc-settings.js';
 import { roleAreaPlugin } from './shared/role-area.js';
+import { createKnownPages } from './shared/safe-return.js';
 import { createSealer, pagesKey } from './shared/seal.js';
 import { readSession, sessionCookie } from './shared/session.js';
+import { createSessionStore } from './shared/session-store.js';
 
 /** One folder per role, each its own encapsulated plugin with its own role guard (role-area.ts). */
 const AREAS = [clientArea, klantmanagerArea, ribArea, auditorArea];
 
 export async function pagesPlugin(app: FastifyInstance) {
   const cookie = sessionCookie(app.config.publicUrl);
-  const sealer = createSealer(pagesKey(app.config));
+  const key = pagesKey(app.config);
+  const sealer = createSealer(key);
+  const sessions = createSessionStore({ prisma: app.services.prisma, pagesKey: key, idleMinutes: app.config.PAGES_IDLE_MINUTES });
   const oidc = oidcSettings(app.config);
-  const pages = createPages(app, { graph: createGraph(app), sealer, cookie, areas: AREAS });
+  const pages = createPages(app, { graph: createGraph(app), sealer, cookie, sessions, knownPages: createKnownPages(), areas: AREAS });
 
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   await registerCsrf(app, cookie.secure);
 
-  app.addHook('onRequest', async (request) => {
-    request.pages = readSession(request, sealer, cookie);
-  });
   // Security headers come from gateway/security-headers.ts (every route). Personal data: pages are
   // never kept by the browser's or a proxy's cache.
   app.addHook('onSend', async (request, reply, payload) => {
@@ -45,7 +46,14 @@ export async function pagesPlugin(app: FastifyInstance) {
   installPageErrors(app, pages);
 
   await assetRoutes(app);
-  await loginRoutes(app, pages);
-  if (oidc) await oidcRoutes(app, pages, oidc);
-  for (const area of AREAS) await app.register(roleAreaPlugin(area, pages));
+  // Everything but the styles reads the session (a database read per request: session-store.ts).
+  await app.register(async function sessionPages(scope) {
+    const deps = { store: sessions, cookie, decisionLog: app.services.decisionLog };
+    scope.addHook('onRequest', async (request, reply) => {
+      request.pages = await readSession(request, reply, deps);
+    });
+    await loginRoutes(scope, pages);
+    if (oidc) await oidcRoutes(scope, pages, oidc);
+    for (const area of AREAS) await scope.register(roleAreaPlugin(area, pages));
+  });
 }

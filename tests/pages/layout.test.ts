@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { Pages } from '../../gateway/pages/shared/context.js';
 import { roleAreaPlugin, type RoleArea } from '../../gateway/pages/shared/role-area.js';
+import { createKnownPages } from '../../gateway/pages/shared/safe-return.js';
 
 const PAGES = resolve('gateway/pages');
 const ROLES = ['client', 'klantmanager', 'rib', 'auditor'];
@@ -51,20 +52,21 @@ describe('the pages folder', () => {
 });
 
 describe('a role area', () => {
-  const fakePages = (seen: string[]) =>
+  const fakePages = (seen: string[], knownPages = createKnownPages()) =>
     ({
       requireRole: (role: string) => async () => {
         seen.push(`guard:${role}`);
       },
+      knownPages,
     }) as unknown as Pages;
 
-  async function appWith(area: RoleArea, seen: string[]) {
+  async function appWith(area: RoleArea, seen: string[], knownPages = createKnownPages()) {
     const app = Fastify();
     app.decorate('csrfProtection', (_req: unknown, _reply: unknown, done: () => void) => {
       seen.push('csrf');
       done();
     });
-    await app.register(roleAreaPlugin(area, fakePages(seen)));
+    await app.register(roleAreaPlugin(area, fakePages(seen, knownPages)));
     return app;
   }
 
@@ -99,6 +101,26 @@ describe('a role area', () => {
     seen.length = 0;
     await app.inject({ method: 'POST', url: '/rib/iets' });
     expect(seen).toEqual(['csrf', 'guard:rib']);
+    await app.close();
+  });
+
+  it('names its GET routes, and only those, as pages a login may return to', async () => {
+    const known = createKnownPages();
+    const area: RoleArea = {
+      role: 'rib',
+      base: '/rib',
+      section: 'x',
+      nav: [],
+      async routes(app) {
+        app.get('/rib/trajecten/:id', async () => 'read');
+        app.post('/rib/iets', async () => 'write');
+      },
+    };
+    const app = await appWith(area, [], known);
+    await app.ready();
+    expect(known.has('/rib/trajecten/abc')).toBe(true);
+    expect(known.has('/rib/iets')).toBe(false);
+    expect(known.has('/rib')).toBe(false);
     await app.close();
   });
 });

@@ -1,6 +1,6 @@
 // The OpenID Connect login against a small provider on loopback: the authorization-code flow with
-// PKCE, state and nonce; the provider's token ends up sealed in the session and the graph accepts
-// it. A wrong state or nonce starts no session.
+// PKCE, state and nonce; the provider's token ends up in the server-side session and the graph
+// accepts it. A wrong state or nonce starts no session.
 import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -69,8 +69,8 @@ afterAll(async () => {
 });
 
 /** Follows the login button to the provider and back, as a browser would; returns the callback answer. */
-async function loginThroughProvider(v: Visitor, tamperState = false) {
-  const start = await v.get('/inloggen/oidc?terug=%2Fmijn%2Ftoestemmingen');
+async function loginThroughProvider(v: Visitor, tamperState = false, terug = '/mijn/toestemmingen') {
+  const start = await v.get(`/inloggen/oidc?terug=${encodeURIComponent(terug)}`);
   expect(start.status).toBe(303);
   const authorize = new URL(start.location!);
   expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
@@ -97,6 +97,26 @@ describe('login with an OpenID Connect provider', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(fatima.name);
     expect(page.text).toContain('Werkfit');
+  });
+
+  it('does not return to another site after an OIDC login either', async () => {
+    for (const terug of ['//evil.example/mijn', '/\\evil.example', '/%2F%2Fevil.example', 'https://evil.example', '/.//evil.example']) {
+      const done = await loginThroughProvider(new Visitor(runtime.url), false, terug);
+      expect(done.status).toBe(303);
+      expect(done.location, terug).toBe('/mijn');
+    }
+  });
+
+  it('ends the provider login’s session on logout: a copy of the cookie stops working', async () => {
+    const v = new Visitor(runtime.url);
+    await loginThroughProvider(v);
+    const copy = v.cookie('kp_sessie')!;
+    await v.post('/uitloggen', { _csrf: await v.csrfFrom('/mijn') });
+    const other = new Visitor(runtime.url);
+    other.jar.set('kp_sessie', copy);
+    const res = await other.get('/mijn/toestemmingen');
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/inloggen?terug=%2Fmijn%2Ftoestemmingen');
   });
 
   it('starts no session when the state does not match', async () => {

@@ -10,8 +10,10 @@ import { saveDraft } from './drafts.js';
 import { GraphRequestError, SessionExpiredError, type Graph } from './graph-client.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type NavItem } from './layout.js';
+import type { KnownPages } from './safe-return.js';
 import type { Sealer } from './seal.js';
 import { homeFor, type CookieSettings, type PageSession } from './session.js';
+import type { SessionStore } from './session-store.js';
 
 export interface PageView {
   title: string;
@@ -25,6 +27,10 @@ export interface Pages {
   graph: Graph;
   sealer: Sealer;
   cookie: CookieSettings;
+  /** The server-side sessions behind the cookie (session-store.ts). */
+  sessions: SessionStore;
+  /** The pages a return path after login may name (the role areas' GET routes; safe-return.ts). */
+  knownPages: KnownPages;
   /** The logged-in person; only inside routes guarded by `requireRole`. */
   session(request: FastifyRequest): PageSession;
   requireRole(...roles: Role[]): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -50,7 +56,7 @@ export interface AreaLook {
   nav: NavItem[];
 }
 
-export function createPages(app: FastifyInstance, deps: { graph: Graph; sealer: Sealer; cookie: CookieSettings; areas: AreaLook[] }): Pages {
+export function createPages(app: FastifyInstance, deps: { graph: Graph; sealer: Sealer; cookie: CookieSettings; sessions: SessionStore; knownPages: KnownPages; areas: AreaLook[] }): Pages {
   const { areas, ...shared } = deps;
   const pages: Pages = {
     config: app.config,

@@ -2,7 +2,7 @@
 // demo people; the token is signed here, server-side, and never reaches the browser. With an
 // OpenID Connect provider configured, the login button starts that flow (oidc.ts). Either way the
 // new token is tried once against the graph before the session starts.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signDevToken } from '../../auth/dev-issuer.js';
 import { demoPeople, findDemoPerson } from '../../demo/people.js';
 import { alert, heading, paragraph } from './components.js';
@@ -10,7 +10,8 @@ import type { Pages } from './context.js';
 import { hasDraft } from './drafts.js';
 import { html } from './html.js';
 import { oidcSettings } from './oidc-settings.js';
-import { endSession, homeFor, safeReturnPath, sessionFromToken, startSession, type PageSession } from './session.js';
+import { safeReturnPath } from './safe-return.js';
+import { endSession, homeFor, sessionFromToken, startSession, type PageSession } from './session.js';
 
 const PAGE_ROLES = new Set(['client', 'klantmanager']);
 
@@ -26,6 +27,22 @@ export async function verifiedSession(pages: Pages, token: string): Promise<Page
   }
 }
 
+/**
+ * A new session for a new login, always with a new id (no session fixation); the session this
+ * browser had before, if any, is ended on the server first.
+ */
+export async function beginSession(request: FastifyRequest, reply: FastifyReply, pages: Pages, session: PageSession) {
+  const deps = { store: pages.sessions, cookie: pages.cookie };
+  await endSession(request, reply, deps, 'opnieuw-ingelogd');
+  await startSession(reply, deps, session);
+}
+
+/** Where to go after logging in: the page asked for when it is one we know, else the person's start page. */
+export function returnTo(pages: Pages, session: PageSession, terug: unknown): string {
+  const path = safeReturnPath(terug, pages.knownPages);
+  return path === '/' ? homeFor(session.role) : path;
+}
+
 export async function loginRoutes(app: FastifyInstance, pages: Pages) {
   const devIssuer = app.config.DEV_ISSUER;
   const oidc = oidcSettings(app.config);
@@ -36,7 +53,7 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
   });
 
   app.get<{ Querystring: { terug?: string; verlopen?: string; uitgelogd?: string; fout?: string } }>('/inloggen', async (request, reply) => {
-    const terug = safeReturnPath(request.query.terug);
+    const terug = safeReturnPath(request.query.terug, pages.knownPages);
     const expired = request.query.verlopen === '1';
     const csrf = pages.csrf(reply);
     const who = request.pages?.expired?.name;
@@ -89,14 +106,14 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
       const token = await signDevToken(app.keys, person, { publicUrl: app.config.publicUrl });
       const session = await verifiedSession(pages, token);
       if (!session) return reply.redirect('/inloggen?fout=1', 303);
-      startSession(reply, pages.sealer, pages.cookie, session);
-      const terug = safeReturnPath(request.body?.terug);
-      return reply.redirect(terug === '/' ? homeFor(session.role) : terug, 303);
+      await beginSession(request, reply, pages, session);
+      return reply.redirect(returnTo(pages, session, request.body?.terug), 303);
     });
   }
 
-  app.post('/uitloggen', { preHandler: app.csrfProtection }, async (_request, reply) => {
-    endSession(reply, pages.cookie);
+  // Ends the session on the server: a copy of the cookie kept elsewhere stops working too.
+  app.post('/uitloggen', { preHandler: app.csrfProtection }, async (request, reply) => {
+    await endSession(request, reply, { store: pages.sessions, cookie: pages.cookie }, 'uitgelogd');
     return reply.redirect('/inloggen?uitgelogd=1', 303);
   });
 

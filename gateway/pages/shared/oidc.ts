@@ -1,14 +1,16 @@
 // OpenID Connect authorization-code flow with PKCE (S256), state and nonce, for a real identity
 // provider. The provider's token never reaches the browser: the code is exchanged here and the
-// token sealed into the session. The gateway verifies that token like any bearer token (issuer,
-// JWKS, audience, claims; see README "Bearer tokens from a real identity provider").
+// token kept in the server-side session (session-store.ts). The gateway verifies that token like
+// any bearer token (issuer, JWKS, audience, claims; see README "Bearer tokens from a real identity
+// provider").
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { Pages } from './context.js';
-import { verifiedSession } from './login.js';
+import { beginSession, returnTo, verifiedSession } from './login.js';
 import type { OidcSettings } from './oidc-settings.js';
-import { cookieOptions, homeFor, safeReturnPath, startSession } from './session.js';
+import { safeReturnPath } from './safe-return.js';
+import { cookieOptions } from './session.js';
 
 const COOKIE = 'kp_oidc';
 const FLOW_LIFETIME_MS = 10 * 60_000;
@@ -31,7 +33,7 @@ function same(a: string, b: string): boolean {
 
 export async function oidcRoutes(app: FastifyInstance, pages: Pages, oidc: OidcSettings) {
   app.get<{ Querystring: { terug?: string } }>('/inloggen/oidc', async (request, reply) => {
-    const flow: Flow = { state: random(), nonce: random(), verifier: random(), terug: safeReturnPath(request.query.terug), until: Date.now() + FLOW_LIFETIME_MS };
+    const flow: Flow = { state: random(), nonce: random(), verifier: random(), terug: safeReturnPath(request.query.terug, pages.knownPages), until: Date.now() + FLOW_LIFETIME_MS };
     // SameSite=Lax: the provider sends the person back with a top-level GET, which Lax lets through.
     reply.setCookie(COOKIE, pages.sealer.seal('oidc', flow), cookieOptions(pages.cookie.secure, FLOW_LIFETIME_MS / 1000));
     const target = new URL(oidc.authorizationUrl);
@@ -79,8 +81,9 @@ export async function oidcRoutes(app: FastifyInstance, pages: Pages, oidc: OidcS
       request.log.warn('oidc login refused: the gateway does not accept the provider token');
       return reply.redirect('/inloggen?fout=1', 303);
     }
-    startSession(reply, pages.sealer, pages.cookie, session);
-    return reply.redirect(flow.terug === '/' ? homeFor(session.role) : flow.terug, 303);
+    await beginSession(request, reply, pages, session);
+    // Checked again: the flow cookie is ours, but the rule is cheap and lives in one place.
+    return reply.redirect(returnTo(pages, session, flow.terug), 303);
   });
 }
 

@@ -36,7 +36,10 @@ export function roleAreaPlugin(area: RoleArea, pages: Pages) {
     const guard = pages.requireRole(area.role) as preHandlerHookHandler;
     app.addHook('onRoute', (route: RouteOptions) => {
       if (!under(route.url, area.base)) throw new Error(`pages: ${route.url} is outside the ${area.role} area (${area.base})`);
-      const changes = asList(route.method).some((m) => !SAFE.has(m));
+      const methods = asList(route.method);
+      // A page one may be sent back to after logging in (shared/safe-return.ts).
+      if (methods.includes('GET')) pages.knownPages.add(route.url);
+      const changes = methods.some((m) => !SAFE.has(m));
       // CSRF first: a forged POST is refused before the guard could keep its fields as a draft.
       const first: preHandlerHookHandler[] = changes ? [app.csrfProtection as preHandlerHookHandler, guard] : [guard];
       route.preHandler = [...first, ...asList(route.preHandler)];

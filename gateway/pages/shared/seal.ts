@@ -1,7 +1,7 @@
-// Sealing: small values (the session, a draft, a client reference in a URL) encrypted and
-// authenticated with AES-256-GCM, so the browser keeps them but can neither read nor change them,
-// and every gateway instance can open them (no server-side session store: instances stay stateless).
-// Each use has its own purpose, bound in as associated data, so a sealed draft is never a session.
+// Sealing: small values (a draft, a client reference in a URL, the OIDC flow; the session's payload
+// in the database) encrypted and authenticated with AES-256-GCM, so whoever holds them can neither
+// read nor change them, and every gateway instance can open them. Each use has its own purpose,
+// bound in as associated data, so a sealed draft is never a session.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 

@@ -1,12 +1,15 @@
-// The page session: the person's own bearer token, sealed into an HttpOnly cookie (page scripts
-// cannot read it, the browser cannot change it). Pages call the graph with exactly that token, so
-// they have the person's rights and no more. The cookie outlives the token by a grace period so an
-// expired session still says whose it was: the login page can ask that person to log in again and
-// give back what they were typing (drafts.ts), instead of starting over.
+// The page session. The cookie holds only a random id; the person's bearer token and who they are
+// live on the server (session-store.ts), so the server can end a session: after logging out a copied
+// cookie no longer works, and a session left idle runs out. Pages call the graph with exactly that
+// token, so they have the person's rights and no more. The cookie outlives the session by a grace
+// period so a session that ran out still says whose it was: the login page can ask that person to
+// log in again and give back what they were typing (drafts.ts), instead of starting over.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
-import { ROLES, type Role } from '../../auth/caller.js';
-import type { Sealer } from './seal.js';
+import { ROLES, type Caller, type Role } from '../../auth/caller.js';
+import type { DecisionLog } from '../../logs/decision-log.js';
+import { traceFromHeader } from '../../logs/trace.js';
+import type { SessionLookup, SessionStore } from './session-store.js';
 
 export interface PageSession {
   token: string;
@@ -15,6 +18,8 @@ export interface PageSession {
   subject: string;
   /** The client's own BSN (from the token): pages ask the graph for `klant(bsn)` with it. */
   bsn?: string;
+  /** The organisation of a klantmanager, RIB or auditor (from the token). */
+  oin?: string;
   /** When the token expires, ms since the epoch. */
   expiresAt: number;
 }
@@ -32,6 +37,9 @@ declare module 'fastify' {
 }
 
 const GRACE_MS = 12 * 3600_000;
+
+/** The decision a page request with an ended session gets in the decision log. */
+export const SESSION_POLICY = { id: 'ketenpoort:pages-session', version: '1' } as const;
 
 export interface CookieSettings {
   name: string;
@@ -72,32 +80,67 @@ export function sessionFromToken(token: string): PageSession | undefined {
     name: typeof claims.name === 'string' ? claims.name : '',
     subject: claims.sub,
     bsn: role === 'client' && typeof claims.bsn === 'string' ? claims.bsn : undefined,
+    oin: role !== 'client' && typeof claims.oin === 'string' ? claims.oin : undefined,
     expiresAt: claims.exp * 1000,
   };
 }
 
-export function readSession(request: FastifyRequest, sealer: Sealer, cookie: CookieSettings, now = Date.now()): SessionState {
-  const s = sealer.open<PageSession>('sessie', request.cookies[cookie.name]);
-  if (!s) return {};
-  // A minute's margin: a token that dies while the graph answers counts as already dead.
-  if (s.expiresAt - 60_000 > now) return { current: s };
-  return { expired: { subject: s.subject, name: s.name } };
+export interface SessionDeps {
+  store: SessionStore;
+  cookie: CookieSettings;
+  decisionLog: DecisionLog;
 }
 
-export function startSession(reply: FastifyReply, sealer: Sealer, cookie: CookieSettings, session: PageSession, now = Date.now()) {
+/**
+ * The session this request's cookie stands for, read from the database. A cookie of a session
+ * ended on the server (a copy kept after logging out) is refused: the refusal goes to the decision
+ * log and the cookie is cleared; the request goes on as a visitor's, so a page sends it to log in.
+ */
+export async function readSession(request: FastifyRequest, reply: FastifyReply, deps: SessionDeps): Promise<SessionState> {
+  const id = request.cookies[deps.cookie.name];
+  if (!id) return {};
+  const found = await deps.store.find(id);
+  if (found.state === 'current') return { current: found.session };
+  if (found.state === 'expired') return { expired: { subject: found.session.subject, name: found.session.name } };
+  if (found.state === 'ended') await recordEndedSessionUse(request, deps.decisionLog, found);
+  reply.clearCookie(deps.cookie.name, cookieOptions(deps.cookie.secure));
+  return {};
+}
+
+function callerOf(s: PageSession): Caller {
+  return s.role === 'client'
+    ? { role: 'client', subject: s.subject, name: s.name, bsn: s.bsn ?? '' }
+    : { role: s.role, subject: s.subject, name: s.name, oin: s.oin ?? '' };
+}
+
+function recordEndedSessionUse(request: FastifyRequest, decisionLog: DecisionLog, found: Extract<SessionLookup, { state: 'ended' }>) {
+  const path = request.url.split('?')[0]!;
+  request.log.info({ policy: SESSION_POLICY.id, reason: 'session-ended', method: request.method, path }, 'page refused: session ended on the server');
+  // Awaited: a refusal that cannot be recorded fails the request (fail closed), it still changes nothing.
+  return decisionLog.record(traceFromHeader(request.headers.traceparent), {
+    decision: 'deny',
+    reason: 'session-ended',
+    action: `pages:${request.method}`,
+    resource: `pagina:${path}`,
+    policyId: SESSION_POLICY.id,
+    policyVersion: SESSION_POLICY.version,
+    caller: callerOf(found.session),
+    information: { endedAt: found.endedAt.toISOString(), endReason: found.reason },
+  });
+}
+
+/** Starts a server-side session and gives the browser its id. */
+export async function startSession(reply: FastifyReply, deps: Pick<SessionDeps, 'store' | 'cookie'>, session: PageSession, now = Date.now()) {
+  const id = await deps.store.start(session);
   const maxAge = Math.max(0, Math.floor((session.expiresAt - now + GRACE_MS) / 1000));
-  reply.setCookie(cookie.name, sealer.seal('sessie', session), cookieOptions(cookie.secure, maxAge));
+  reply.setCookie(deps.cookie.name, id, cookieOptions(deps.cookie.secure, maxAge));
 }
 
-export function endSession(reply: FastifyReply, cookie: CookieSettings) {
-  reply.clearCookie(cookie.name, cookieOptions(cookie.secure));
-}
-
-/** A local path to return to after login; anything else (another site, `//host`) becomes '/'. */
-export function safeReturnPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/';
-  if (value.length > 500 || /[\r\n]/.test(value)) return '/';
-  return value;
+/** Ends this browser's session on the server (every copy of the cookie stops working) and clears the cookie. */
+export async function endSession(request: FastifyRequest, reply: FastifyReply, deps: Pick<SessionDeps, 'store' | 'cookie'>, reason: 'uitgelogd' | 'opnieuw-ingelogd') {
+  const id = request.cookies[deps.cookie.name];
+  if (id) await deps.store.end(id, reason);
+  if (reason === 'uitgelogd') reply.clearCookie(deps.cookie.name, cookieOptions(deps.cookie.secure));
 }
 
 export function homeFor(role: Role): string {
