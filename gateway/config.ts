@@ -1,5 +1,6 @@
 // The only file that reads process.env. Every setting is validated once at start and frozen;
 // a bad value stops the start with one line naming the variable and what it expects.
+import { hkdfSync } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -52,6 +53,10 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
   KEY_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  CHAIN_HEAD_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
@@ -108,6 +113,12 @@ export interface Config extends Env {
   readonly logSubjectKey: Buffer;
   /** KEY_ENCRYPTION_KEY, decoded: seals the private signing keys in the database. */
   readonly keyEncryptionKey: Buffer | undefined;
+  /**
+   * Signs the rapportage blocks' chain heads (gateway/rapportage/chain-head.ts): CHAIN_HEAD_KEY, or
+   * derived from LOG_SUBJECT_KEY. Never stored in the database, so whoever can only change the
+   * database cannot sign a chain head that hides removed reports.
+   */
+  readonly chainHeadKey: Buffer;
   /** AUDIT_WORKING_HOURS and AUDIT_WORKING_DAYS, parsed (minutes since midnight; ISO weekdays 1-7). */
   readonly workingTime: { fromMinute: number; untilMinute: number; days: readonly number[] };
 }
@@ -156,14 +167,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(pageLogin.find((k) => !e[k])!, 'OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL go together');
   }
   const workingTime = parseWorkingTime(e.AUDIT_WORKING_HOURS, e.AUDIT_WORKING_DAYS);
+  const logSubjectKey = Buffer.from(e.LOG_SUBJECT_KEY ?? DEVELOPMENT_SUBJECT_KEY, 'base64');
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return Object.freeze({
     ...e,
     production,
     publicUrl,
     dataDir: resolve(e.DATA_DIR),
-    logSubjectKey: Buffer.from(e.LOG_SUBJECT_KEY ?? DEVELOPMENT_SUBJECT_KEY, 'base64'),
     keyEncryptionKey: e.KEY_ENCRYPTION_KEY ? Buffer.from(e.KEY_ENCRYPTION_KEY, 'base64') : undefined,
+    logSubjectKey,
+    chainHeadKey: e.CHAIN_HEAD_KEY
+      ? Buffer.from(e.CHAIN_HEAD_KEY, 'base64')
+      : Buffer.from(hkdfSync('sha256', logSubjectKey, Buffer.alloc(0), 'ketenpoort/chain-head/v1', 32)),
     workingTime,
   });
 }

@@ -11,6 +11,7 @@ import type { PrismaClient } from './db/generated/client.js';
 import { createConsentService, type ConsentService } from './consent/service.js';
 import { createInternalTokens, type InternalTokens } from './graph/internal-token.js';
 import { createKlantAccess, type KlantAccess } from './graph/klant-access.js';
+import { createChainHeadSigner, type ChainHeadSigner } from './rapportage/chain-head.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -32,6 +33,8 @@ export interface ChainServices {
    * every klantmanager action that names a client. Asks the gemeente's adapter at `partnerUrls.gemeente`.
    */
   klantAccess: KlantAccess;
+  /** Signs and checks the rapportage blocks' chain heads (key from the configuration, not the database). */
+  chainHeads: ChainHeadSigner;
   /** Where the partners' adapters answer; filled in when they are up (gateway/runtime.ts). */
   partnerUrls: { gemeente?: string };
 }
@@ -44,5 +47,6 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const internalTokens = createInternalTokens(keys, config.publicUrl);
   const partnerUrls: ChainServices['partnerUrls'] = {};
   const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente });
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, partnerUrls };
+  const chainHeads = createChainHeadSigner(config.chainHeadKey);
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, partnerUrls };
 }

@@ -1,7 +1,7 @@
 // Consent requests, as in open-banking consent flows: a RIB asks for a trajectory assigned to it
 // (an open rapportage block), the client approves or rejects, the RIB may withdraw while pending.
 import type { Caller, OrganisationCaller } from '../auth/caller.js';
-import type { ConsentRequest } from '../db/generated/client.js';
+import { Prisma, type ConsentRequest } from '../db/generated/client.js';
 import { badInput, forbidden, KetenError, notFound } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ConsentCore } from './core.js';
@@ -45,9 +45,12 @@ export function createRequestFlows(core: ConsentCore) {
       throw badInput('trajectId', 'this trajectory is not assigned to your organisation');
     }
     checkValidity('geldigTot', until, traject);
+    const alreadyWaiting = () => new KetenError('CONFLICT', 'a request for this trajectory is already waiting for the client');
     const created = await prisma.$transaction(async (tx) => {
+      // The usual answer; two requests at the same moment both pass this count, and then the
+      // database's partial unique index (consent_request_one_pending) lets only one insert through.
       const open = await tx.consentRequest.count({ where: { trajectId, granteeOin: rib.oin, status: 'pending' } });
-      if (open > 0) throw new KetenError('CONFLICT', 'a request for this trajectory is already waiting for the client');
+      if (open > 0) throw alreadyWaiting();
       const r = await tx.consentRequest.create({
         data: {
           trajectId,
@@ -61,6 +64,9 @@ export function createRequestFlows(core: ConsentCore) {
       });
       await recordEvent(tx, 'requested', actorOf(rib), { requestId: r.id }, { scopes, requestedUntil: until.toISOString() });
       return r;
+    }).catch((err: unknown) => {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw alreadyWaiting();
+      throw err;
     });
     await logConsentProcessing(core.processingLog, trace, rib, traject.subjectBsn, 'toestemming vragen');
     return created;

@@ -3,12 +3,14 @@
 //    so sequence numbers and prevHash never race, while other blocks go on in parallel) with the
 //    block's rule.
 // 2. READ_FOR_APPEND reads all the write needs: an earlier report under the same Idempotency-Key,
-//    the chain's last link, the corrected report and the attachments. A statement of its own, after
+//    the chain's last link and its signed head record (keten_hoofd), the corrected report and the
+//    attachments. A statement of its own, after
 //    the lock: in READ COMMITTED each statement sees what committed before it began, so the last
 //    link is the one the previous holder of the lock wrote (read in the locking statement itself,
 //    it would be from before the wait).
-// 3. APPEND stores the report, the klantmanager's signal, the client's processing-log row and the
-//    "report arrived" notification (PostgreSQL delivers a NOTIFY only if, and when, it commits).
+// 3. APPEND stores the report, moves the block's signed chain head to it, and writes the
+//    klantmanager's signal, the client's processing-log row and the "report arrived" notification
+//    (PostgreSQL delivers a NOTIFY only if, and when, it commits).
 // Eight statements through Prisma before.
 import { insertProcessingSql } from '../logs/processing-log.js';
 import { RAPPORTAGE_CHANNEL } from './events.js';
@@ -38,6 +40,8 @@ export const READ_FOR_APPEND = `
               FROM rapportage WHERE blok_id = $1::uuid AND idempotency_key = $2) e) AS earlier,
          (SELECT row_to_json(l) FROM (
             SELECT sequence, hash FROM rapportage WHERE blok_id = $1::uuid ORDER BY sequence DESC LIMIT 1) l) AS last,
+         (SELECT row_to_json(h) FROM (
+            SELECT sequence, head_hash AS hash FROM keten_hoofd WHERE blok_id = $1::uuid) h) AS head,
          EXISTS (SELECT 1 FROM rapportage c WHERE c.blok_id = $1::uuid AND c.id = $3::uuid) AS corrects_found,
          (SELECT coalesce(json_agg(json_build_object('id', a.id, 'sha256', a.sha256, 'fileName', a.file_name, 'size', a.size)), '[]')
             FROM bijlage a WHERE a.blok_id = $1::uuid AND a.id = ANY($4::uuid[])) AS bijlagen`;
@@ -45,6 +49,8 @@ export const READ_FOR_APPEND = `
 export interface ReadForAppend {
   earlier: StoredJson | null;
   last: { sequence: number; hash: string } | null;
+  /** The block's chain-head record; it must name exactly `last`. */
+  head: { sequence: number; hash: string } | null;
   corrects_found: boolean;
   bijlagen: { id: string; sha256: string; fileName: string; size: number }[];
 }
@@ -74,6 +80,12 @@ export const APPEND = `
     INSERT INTO signalering (id, organisation_oin, dedupe_key, kind, subject_bsn, traject_id, summary)
     SELECT $16::uuid, $17, $18, $19, $20, $21::uuid, $22 FROM r
     ON CONFLICT (dedupe_key) DO NOTHING),
+  h AS (
+    INSERT INTO keten_hoofd (blok_id, sequence, rapportage_id, head_hash, signed_at, signature)
+    SELECT $2::uuid, $3, $1::uuid, $10, $15::timestamptz, $25 FROM r
+    ON CONFLICT (blok_id) DO UPDATE SET sequence = EXCLUDED.sequence, rapportage_id = EXCLUDED.rapportage_id,
+      head_hash = EXCLUDED.head_hash, signed_at = EXCLUDED.signed_at, signature = EXCLUDED.signature
+    RETURNING 1),
   v AS (${insertProcessingSql(23)}),
   n AS (SELECT pg_notify('${RAPPORTAGE_CHANNEL}', $24) FROM r)
-  SELECT (SELECT count(*) FROM r)::int AS stored, (SELECT count(*) FROM n)::int AS announced`;
+  SELECT (SELECT count(*) FROM r)::int AS stored, (SELECT count(*) FROM h)::int AS anchored, (SELECT count(*) FROM n)::int AS announced`;

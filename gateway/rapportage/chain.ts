@@ -63,10 +63,36 @@ export function hashRow(r: ChainedRow): string {
   );
 }
 
-export type ChainBreak =
+/** A break inside the rows: a row changed, removed from the middle, or reordered. */
+export type RowBreak =
   | { reason: 'sequence-gap'; expected: number }
   | { reason: 'prev-hash-mismatch'; expected: string | null }
   | { reason: 'hash-mismatch'; expected: string };
+
+/**
+ * A break between the rows and what outside the rows says they should be (chain-anchor.ts): the
+ * block's signed chain-head record, and the signed heads in receipts someone kept. The rapportage
+ * named is the one the head or receipt names (it may be gone).
+ */
+export type AnchorBreak =
+  /** Rows but no chain-head record. */
+  | { reason: 'head-missing' }
+  /** The head record's signature does not verify, or says something else than the record. */
+  | { reason: 'head-forged' }
+  /** The head names a later report than the last row: the newest report(s) were removed. */
+  | { reason: 'rows-removed'; databaseSequence: number }
+  /** Rows beyond the head: written past the gateway, or the head was set back. */
+  | { reason: 'head-behind'; headSequence: number }
+  /** The head's place holds another report than the head names. */
+  | { reason: 'head-mismatch' }
+  /** A head record or a receipt names this block, and it has no rows (or no longer exists). */
+  | { reason: 'blok-removed'; namedBy: 'head' | 'receipt' }
+  /** A receipt names a later report than the database has: restored from an older backup, or cut short. */
+  | { reason: 'behind-receipt'; databaseSequence: number }
+  /** A receipt's report is at its place, but with another id or hash: history rewritten. */
+  | { reason: 'receipt-mismatch' };
+
+export type ChainBreak = RowBreak | AnchorBreak;
 
 export interface ChainResult {
   blokId: string;
@@ -74,6 +100,10 @@ export interface ChainResult {
   rows: number;
   /** The hash of the last row: what an outside record of the block's state would keep. */
   head: string | null;
+  /** Set by chain-anchor.ts: the block's signed head record verified and matched the rows. */
+  anchored?: boolean;
+  /** Set by chain-anchor.ts: how many signed receipts for this block were compared. */
+  receipts?: number;
   /** The first row that does not verify, and why. */
   broken?: { rapportageId: string; sequence: number } & ChainBreak;
 }

@@ -7,11 +7,19 @@ import type { RibPermit } from '../consent/enforce.js';
 import { forbidden, notFound } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
+import { signedHeadOfRecord, type SignedChainHead } from './chain-head.js';
 import { BlokDenial, denyBlok } from './policy.js';
 import { checkPermit, decisionFor } from './store.js';
 import { attachmentReceiptOf, reportViews } from './views.js';
 
 const orderBySequence = { sequence: 'asc' as const };
+
+/** The blocks' current signed chain heads (a block gets one with its first report). */
+async function headsOf(services: ChainServices, blokIds: string[]): Promise<Map<string, SignedChainHead>> {
+  if (!blokIds.length) return new Map();
+  const rows = await services.prisma.ketenHoofd.findMany({ where: { blokId: { in: blokIds } } });
+  return new Map(rows.map((r) => [r.blokId, signedHeadOfRecord(r)]));
+}
 
 async function logReads(services: ChainServices, trace: TraceContext, caller: Caller, subjects: Iterable<string>) {
   const at = new Date();
@@ -38,10 +46,12 @@ export async function ribBlock(services: ChainServices, trace: TraceContext, per
   if (!blok) return denyBlok(services, trace, decisionFor(permit, caller, trajectId, 'rapportage:lezen'), new BlokDenial('FORBIDDEN', 'no-blok', 'no block of yours'));
   await permit.settled();
   if (blok.rapportages.length) await logReads(services, trace, caller, [permit.subjectBsn]);
+  const heads = await headsOf(services, [blok.id]);
   return {
     blokId: blok.id,
     trajectId,
     status: blok.status === 'open' ? 'open' : 'gesloten',
+    ketenhoofd: heads.get(blok.id) ?? null,
     rapportages: reportViews(blok.rapportages, trajectId),
     bijlagen: blok.bijlagen.map((b) => attachmentReceiptOf(b, trajectId)),
   };
@@ -63,12 +73,13 @@ function mayRead(caller: Caller, t: { gemeenteOin: string; subjectBsn: string })
   return false;
 }
 
-function blockView(b: Awaited<ReturnType<typeof blocksOf>>[number]) {
+function blockView(b: Awaited<ReturnType<typeof blocksOf>>[number], heads: Map<string, SignedChainHead> = new Map()) {
   return {
     blokId: b.id,
     trajectId: b.trajectId,
     bureau: { oin: b.rib.oin, naam: b.rib.name, soort: b.rib.kind },
     status: b.status === 'open' ? 'open' : 'gesloten',
+    ketenhoofd: heads.get(b.id) ?? null,
     rapportages: reportViews(b.rapportages, b.trajectId).map((r) => ({ ...r, bureau: { oin: b.rib.oin, naam: b.rib.name, soort: b.rib.kind } })),
   };
 }
@@ -82,7 +93,28 @@ export async function trajectReports(services: ChainServices, trace: TraceContex
   if (caller.role === 'klantmanager') await (await services.klantAccess.check(trace, caller, traject.subjectBsn, 'rapportage:lezen')).recorded;
   const blocks = await blocksOf(services, { trajectId });
   if (blocks.some((b) => b.rapportages.length)) await logReads(services, trace, caller, [traject.subjectBsn]);
-  return blocks.map(blockView);
+  const heads = await headsOf(services, blocks.map((b) => b.id));
+  return blocks.map((b) => blockView(b, heads));
+}
+
+/**
+ * Loader for Rapportageblok.ketenhoofd: the current signed head of each block the caller may read
+ * (klantmanager of the gemeente, the client), null for the others and for a block without reports.
+ * No report content, so no processing-log entry.
+ */
+export async function headsOfBlocks(services: ChainServices, caller: Caller, blokIds: string[]) {
+  const blocks = await services.prisma.rapportageBlok.findMany({ where: { id: { in: blokIds } }, select: { id: true, traject: { select: { gemeenteOin: true, subjectBsn: true } } } });
+  const readable = blocks.filter((b) => mayRead(caller, b.traject)).map((b) => b.id);
+  const heads = await headsOf(services, readable);
+  return blokIds.map((id) => heads.get(id) ?? null);
+}
+
+/** For the client: the current signed head of every block about them, to compare with what they saw before. */
+export async function clientHeads(services: ChainServices, caller: Caller) {
+  if (caller.role !== 'client') throw forbidden('mijnKetenhoofden is for the client');
+  const blocks = await services.prisma.rapportageBlok.findMany({ where: { traject: { subjectBsn: caller.bsn } }, select: { id: true }, orderBy: { openedAt: 'asc' } });
+  const heads = await headsOf(services, blocks.map((b) => b.id));
+  return blocks.flatMap((b) => heads.get(b.id) ?? []);
 }
 
 /** Loader for Rapportageblok.rapportages: blocks by id, only those the caller may read. */

@@ -5,7 +5,7 @@ import { forbidden, badInput } from '../errors.js';
 import type { KetenContext } from '../graph/keten-context.js';
 import { assignTraject, endTraject } from './assignment.js';
 import { contractedBureaus } from './contracts.js';
-import { clientReports, reportsOfBlocks, trajectReports } from './reads.js';
+import { clientHeads, clientReports, headsOfBlocks, reportsOfBlocks, trajectReports } from './reads.js';
 import { listSignals, resolveSignal } from './signals.js';
 import { readOwnBlock, submitRapportage } from './submit.js';
 import type { Signalering } from '../db/generated/client.js';
@@ -49,6 +49,7 @@ export const rapportageResolvers = {
       readOwnBlock(ctx.services, ctx.trace, { caller: ctx.caller, consentToken: ctx.consentToken, trajectId: String(trajectId) }),
     trajectRapportages: (_: unknown, { trajectId }: Args, ctx: KetenContext) => trajectReports(ctx.services, ctx.trace, ctx.caller, trajectIdArg(trajectId)),
     mijnRapportages: (_: unknown, __: Args, ctx: KetenContext) => clientReports(ctx.services, ctx.trace, ctx.caller),
+    mijnKetenhoofden: (_: unknown, __: Args, ctx: KetenContext) => clientHeads(ctx.services, ctx.caller),
     gecontracteerdeBureaus: (_: unknown, __: Args, ctx: KetenContext) => contractedBureaus(ctx.services, requireKlantmanager(ctx, 'contracted bureaus').oin),
     async signaleringen(_: unknown, { alleenOpen, aantal }: Args, ctx: KetenContext) {
       const km = requireKlantmanager(ctx);
@@ -86,6 +87,9 @@ export const rapportageLoaders = {
   Rapportageblok: {
     async rapportages(queries: { obj: { id: string } }[], ctx: KetenContext) {
       return reportsOfBlocks(ctx.services, ctx.trace, ctx.caller, queries.map((q) => q.obj.id));
+    },
+    async ketenhoofd(queries: { obj: { id: string } }[], ctx: KetenContext) {
+      return headsOfBlocks(ctx.services, ctx.caller, queries.map((q) => q.obj.id));
     },
   },
 };

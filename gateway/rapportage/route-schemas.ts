@@ -17,8 +17,24 @@ const input = (() => {
   return schema as { properties: Record<string, unknown> } & Record<string, unknown>;
 })();
 
-const receipt = {
+/** The signed chain head (chain-head.ts): in every receipt, and the block's current one in its listing. */
+const chainHead = {
   type: 'object',
+  description: 'the newest report of the block and its hash, signed by the gateway; keep it: `ketenpoort verify-chain --receipts` detects a history cut short behind it',
+  required: ['blokId', 'volgnummer', 'rapportageId', 'hash', 'vastgelegdOp', 'handtekening'],
+  properties: {
+    blokId: uuid,
+    volgnummer: { type: 'integer', minimum: 1, description: 'sequence number of the newest report in the block' },
+    rapportageId: uuid,
+    hash: { type: 'string', description: 'chain hash of that report (hex)' },
+    vastgelegdOp: dateTime,
+    handtekening: { type: 'string', description: 'compact JWS (HS256) by the gateway over the fields above' },
+  },
+  additionalProperties: false,
+} as const;
+
+/** A stored report's place in its block and chain. */
+const reportFields = {
   required: ['rapportageId', 'trajectId', 'blokId', 'volgnummer', 'soort', 'corrigeert', 'idempotencyKey', 'hash', 'vorigeHash', 'ontvangenOp'],
   properties: {
     rapportageId: uuid,
@@ -32,6 +48,12 @@ const receipt = {
     vorigeHash: { ...nullable('string'), description: 'hash of the report before it in the block' },
     ontvangenOp: dateTime,
   },
+} as const;
+
+const receipt = {
+  type: 'object',
+  required: [...reportFields.required, 'ketenhoofd'],
+  properties: { ...reportFields.properties, ketenhoofd: { ...chainHead, description: 'the block\'s chain head this report made' } },
   additionalProperties: false,
 } as const;
 
@@ -54,9 +76,9 @@ const attachmentReceipt = {
 
 const report = {
   type: 'object',
-  required: [...receipt.required, 'id', 'origineel', 'versie', 'actueel', 'periode', 'doelen', 'activiteiten', 'aanwezigheid', 'resultaat', 'advies', 'bijlagen'],
+  required: [...reportFields.required, 'id', 'origineel', 'versie', 'actueel', 'periode', 'doelen', 'activiteiten', 'aanwezigheid', 'resultaat', 'advies', 'bijlagen'],
   properties: {
-    ...receipt.properties,
+    ...reportFields.properties,
     id: uuid,
     origineel: { ...uuid, description: 'the first version of this report' },
     versie: { type: 'integer', minimum: 1 },
@@ -74,11 +96,12 @@ const report = {
 
 const block = {
   type: 'object',
-  required: ['blokId', 'trajectId', 'status', 'rapportages', 'bijlagen'],
+  required: ['blokId', 'trajectId', 'status', 'ketenhoofd', 'rapportages', 'bijlagen'],
   properties: {
     blokId: uuid,
     trajectId: { type: 'string' },
     status: { type: 'string', enum: ['open', 'gesloten'] },
+    ketenhoofd: { anyOf: [chainHead, { type: 'null' }], description: 'the block\'s current chain head (null before its first report)' },
     rapportages: { type: 'array', items: report },
     bijlagen: { type: 'array', items: attachmentReceipt },
   },

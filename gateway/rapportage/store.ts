@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import { RibPermit } from '../consent/enforce.js';
 import type { Prisma } from '../db/generated/client.js';
-import { badInput } from '../errors.js';
+import { badInput, KetenError } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { hashRow } from './chain.js';
+import { headOfReport } from './chain-head.js';
 import { APPEND, LOCK_BLOCK, READ_FOR_APPEND, type LockedBlock, type ReadForAppend, type StoredJson } from './append-sql.js';
 import { eventOf } from './events.js';
 import { replayOf, requestHashOf } from './idempotency.js';
@@ -110,6 +111,7 @@ export async function appendRapportage(
       const [found] = await sql.query<ReadForAppend>(READ_FOR_APPEND, [blok.id, req.idempotencyKey, input.corrigeert ?? null, input.bijlagen]);
       const earlier = replayOf(found!.earlier && storedOf(found!.earlier), requestHash);
       if (earlier) return { row: earlier, replayed: true };
+      checkAnchored(blok.id, found!);
       checkPeriod(input, blok);
       if (input.corrigeert && !found!.corrects_found) throw badInput('rapportage.corrigeert', 'there is no report with this id in your block');
       const missing = input.bijlagen.find((id) => !found!.bijlagen.some((b) => b.id === id));
@@ -142,6 +144,8 @@ export async function appendRapportage(
         createdAt: new Date(),
       };
       const stored = { ...row, hash: hashRow(row) };
+      // The block's new chain head, signed here so it commits with the report it names.
+      const head = await services.chainHeads.sign(headOfReport(stored));
       const signal = newReportSignal({
         rapportageId: row.id, gemeenteOin: blok.gemeenteOin, trajectId: req.trajectId, subjectBsn: blok.subjectBsn,
         soort: row.soort, ribName: blok.ribName, correction: Boolean(row.correctsId),
@@ -154,7 +158,7 @@ export async function appendRapportage(
         row.id, row.blokId, row.sequence, row.soort, row.correctsId, input.periode.van, input.periode.tot, JSON.stringify(row.body),
         row.prevHash, stored.hash, row.idempotencyKey, row.requestHash, row.consentId, row.authorSubject, row.createdAt,
         randomUUID(), signal.organisationOin, signal.dedupeKey, signal.kind, signal.subjectBsn, signal.trajectId, signal.summary,
-        processing, JSON.stringify(eventOf(stored, blok.gemeenteOin, permit.ribOin, req.trajectId)),
+        processing, JSON.stringify(eventOf(stored, blok.gemeenteOin, permit.ribOin, req.trajectId)), head.handtekening,
       ]);
       return { row: stored, replayed: false };
     });
@@ -162,7 +166,22 @@ export async function appendRapportage(
     if (err instanceof BlokDenial) return denyBlok(services, trace, decision, err);
     throw err;
   }
-  return { receipt: receiptOf(outcome.row, req.trajectId), replayed: outcome.replayed };
+  // A replay signs its report's head again: the signature is deterministic, so the receipt is the first one.
+  const ketenhoofd = await services.chainHeads.sign(headOfReport(outcome.row));
+  return { receipt: receiptOf(outcome.row, req.trajectId, ketenhoofd), replayed: outcome.replayed };
+}
+
+/**
+ * The chain's last row must be the one the signed head record names. When it is not, reports were
+ * removed or written past the gateway; appending would link the new report to a cut history and
+ * move the head past the evidence, so the write is refused until someone runs verify-chain.
+ * A block with no head and no rows is new.
+ */
+function checkAnchored(blokId: string, found: ReadForAppend): void {
+  const { last, head } = found;
+  if (!last && !head) return;
+  if (last && head && last.sequence === head.sequence && last.hash.trim() === head.hash.trim()) return;
+  throw new KetenError('INTERNAL', `rapportage block ${blokId}: its rows do not end at its signed chain head; writing refused (run ketenpoort verify-chain)`);
 }
 
 type StoredReport = Parameters<typeof receiptOf>[0];

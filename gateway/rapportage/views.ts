@@ -1,11 +1,23 @@
 // How stored reports look to callers: the receipt a RIB keeps, and the report with its version
 // history. No view carries a BSN; the client is named by trajectory only.
 import type { Bijlage, Rapportage } from '../db/generated/client.js';
+import type { SignedChainHead } from './chain-head.js';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** What a RIB gets back for a stored report: enough to prove later what was delivered, and when. */
-export function receiptOf(r: Pick<Rapportage, 'id' | 'blokId' | 'sequence' | 'soort' | 'correctsId' | 'idempotencyKey' | 'hash' | 'prevHash' | 'createdAt'>, trajectId: string) {
+type ReportRow = Pick<Rapportage, 'id' | 'blokId' | 'sequence' | 'soort' | 'correctsId' | 'idempotencyKey' | 'hash' | 'prevHash' | 'createdAt'>;
+
+/**
+ * What a RIB gets back for a stored report: enough to prove later what was delivered, and when,
+ * and the block's chain head that report made, signed by the gateway. Kept by the RIB, these are
+ * what `ketenpoort verify-chain --receipts` holds a database against.
+ */
+export function receiptOf(r: ReportRow, trajectId: string, ketenhoofd: SignedChainHead) {
+  return { ...reportFieldsOf(r, trajectId), ketenhoofd };
+}
+
+/** A stored report's place in its block and chain (a receipt without the signed head). */
+function reportFieldsOf(r: ReportRow, trajectId: string) {
   return {
     rapportageId: r.id,
     trajectId,
@@ -58,7 +70,7 @@ export function reportViews(rows: Rapportage[], trajectId: string) {
   return rows.map((r) => {
     const body = r.body as Record<string, unknown>;
     return {
-      ...receiptOf(r, trajectId),
+      ...reportFieldsOf(r, trajectId),
       id: r.id,
       ...versionOf(r),
       actueel: !corrected.has(r.id),

@@ -6,14 +6,22 @@ import { isId } from '../shared/ids.js';
 import type { Pages } from '../shared/context.js';
 import { datum } from '../shared/format.js';
 import { html } from '../shared/html.js';
-import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from '../shared/rapportage-view.js';
+import { KETENHOOFD_SELECTION, ketenhoofdText, RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Ketenhoofd, type Rapportage } from '../shared/rapportage-view.js';
 
 export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages) {
   const mine = async (request: Parameters<Pages['session']>[0]) =>
     (await pages.graph<{ mijnRapportages: Rapportage[] }>(pages.session(request), `query MijnRapportages { mijnRapportages { ${RAPPORTAGE_FIELDS} } }`)).data?.mijnRapportages ?? [];
 
   app.get('/mijn/rapportages', async (request, reply) => {
-    const current = (await mine(request)).filter((r) => r.actueel);
+    const { data } = await pages.graph<{ mijnRapportages: (Rapportage & { blokId: string })[]; mijnKetenhoofden: (Ketenhoofd & { blokId: string })[] }>(
+      pages.session(request),
+      `query MijnRapportages { mijnRapportages { blokId ${RAPPORTAGE_FIELDS} } mijnKetenhoofden { blokId ${KETENHOOFD_SELECTION} } }`,
+    );
+    const all = data?.mijnRapportages ?? [];
+    const current = all.filter((r) => r.actueel);
+    // Each block's bureau, from its reports: a head exists only for a block with reports.
+    const bureauOf = new Map(all.map((r) => [r.blokId, r.bureau?.naam ?? 'een re-integratiebureau']));
+    const heads = data?.mijnKetenhoofden ?? [];
     const body = html`${heading(1, 'Rapportages over u')}
       ${paragraph('Een re-integratiebureau schrijft op hoe het gaat in uw traject. Dat heet een rapportage. Uw klantmanager leest die ook.')}
       ${current.length === 0
@@ -23,7 +31,13 @@ export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages)
               ${heading(2, html`<a class="utrecht-link" href="/mijn/rapportages/${r.id}">${rapportageTitle(r)}</a>`)}
               ${paragraph(html`Van ${r.bureau?.naam ?? 'een re-integratiebureau'}, ontvangen op ${datum(r.ontvangenOp)}. ${r.versie > 1 ? badge('neutral', 'Verbeterd') : ''}`)}
             </li>`,
-          )}</ul>`}`;
+          )}</ul>`}
+      ${heads.length
+        ? html`<section aria-labelledby="controle">${heading(2, 'Controle', 'controle')}
+            ${paragraph('Elke rapportage krijgt een nummer en een code. Schrijf ze op als u wilt controleren dat er niets verdwijnt.')}
+            ${heads.map((h) => html`${heading(3, `Rapportages van ${bureauOf.get(h.blokId) ?? 'een re-integratiebureau'}`)}${ketenhoofdText(h)}`)}
+          </section>`
+        : ''}`;
     return pages.send(request, reply, { title: 'Rapportages over u', current: '/mijn/rapportages', body });
   });
 

@@ -10,7 +10,7 @@ import { partnerDown } from '../shared/graph-client.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { bsnFromRef } from './klant-ref.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
-import { RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Rapportage } from '../shared/rapportage-view.js';
+import { KETENHOOFD_FIELDS, ketenhoofdText, RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Ketenhoofd, type Rapportage } from '../shared/rapportage-view.js';
 import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from '../shared/werk-inkomen-view.js';
 
 interface Blok {
@@ -32,12 +32,14 @@ interface Traject {
 
 interface BlokMetRapportages {
   blokId: string;
+  ketenhoofd: Ketenhoofd | null;
   rapportages: Rapportage[];
 }
 
 const TRAJECT_FIELDS = 'trajecten { id titel startdatum einddatum status rapportageblokken { id rib { naam } status geopendOp geslotenOp } }';
 
-function blockView(b: Blok, reports: Rapportage[]): SafeHtml {
+function blockView(b: Blok, block: BlokMetRapportages | undefined): SafeHtml {
+  const reports = block?.rapportages ?? [];
   const sorted = [...reports].sort((x, y) => y.volgnummer - x.volgnummer);
   return html`<div class="kp-block">
     ${heading(4, html`Rapportageblok van ${b.rib.naam} ${badge(b.status === 'open' ? 'active' : 'inactive', b.status === 'open' ? 'Open' : 'Gesloten')}`)}
@@ -50,6 +52,7 @@ function blockView(b: Blok, reports: Rapportage[]): SafeHtml {
           </details></li>`,
         )}</ul>`
       : paragraph('Nog geen rapportages in dit blok.')}
+    ${block ? ketenhoofdText(block.ketenhoofd) : ''}
   </div>`;
 }
 
@@ -76,8 +79,8 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
     const reports = await Promise.all(
       trajects.map((t) =>
         pages
-          .graph<{ trajectRapportages: BlokMetRapportages[] }>(session, `query Rapportages($id: ID!) { trajectRapportages(trajectId: $id) { blokId rapportages { ${RAPPORTAGE_FIELDS} } } }`, { id: t.id })
-          .then((a) => new Map((a.data?.trajectRapportages ?? []).map((b) => [b.blokId, b.rapportages]))),
+          .graph<{ trajectRapportages: BlokMetRapportages[] }>(session, `query Rapportages($id: ID!) { trajectRapportages(trajectId: $id) { blokId ${KETENHOOFD_FIELDS} rapportages { ${RAPPORTAGE_FIELDS} } } }`, { id: t.id })
+          .then((a) => new Map((a.data?.trajectRapportages ?? []).map((b) => [b.blokId, b]))),
       ),
     );
     const own = (signalen.data?.signaleringen ?? []).filter((s) => s.bsn === bsn);
@@ -100,7 +103,7 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
               (t, i) => html`<article class="kp-card" aria-labelledby="traject-${t.id}">
                 ${heading(3, t.titel, `traject-${t.id}`)}
                 ${paragraph(html`${badge(t.status === 'actief' ? 'active' : 'inactive', t.status === 'actief' ? 'Loopt' : 'Beëindigd')} Van ${datum(t.startdatum)} tot en met ${datum(t.einddatum)}.`)}
-                ${t.rapportageblokken.length ? t.rapportageblokken.map((b) => blockView(b, reports[i]?.get(b.id) ?? [])) : paragraph('Nog niet aan een re-integratiebureau gegeven.')}
+                ${t.rapportageblokken.length ? t.rapportageblokken.map((b) => blockView(b, reports[i]?.get(b.id))) : paragraph('Nog niet aan een re-integratiebureau gegeven.')}
               </article>`,
             )
           : paragraph('Geen trajecten.')}

@@ -29,6 +29,28 @@ export const RAPPORTAGE_FIELDS = `id trajectId volgnummer soort origineel versie
   aanwezigheid { gepland aanwezig afwezigMetBericht afwezigZonderBericht toelichting }
   resultaat advies bijlagen { bestandsnaam } bureau { naam } ontvangenOp`;
 
+/** A block's signed chain head (schema/keten/rapportage.graphql `Ketenhoofd`), as the pages show it. */
+export interface Ketenhoofd {
+  volgnummer: number;
+  hash: string;
+  vastgelegdOp: string;
+}
+
+export const KETENHOOFD_SELECTION = 'volgnummer hash vastgelegdOp';
+export const KETENHOOFD_FIELDS = `ketenhoofd { ${KETENHOOFD_SELECTION} }`;
+
+/**
+ * The head in words: the number of the newest report and the start of its code. Someone who notes
+ * it can see later that a report went missing (a lower number, another code); the full hash and
+ * signature are in the API for checking by machine.
+ */
+export function ketenhoofdText(h: Ketenhoofd | null): SafeHtml {
+  if (!h) return paragraph('Nog geen controlecode: er is nog geen rapportage.');
+  return paragraph(
+    html`Controlecode: <code>${h.hash.slice(0, 16)}</code> bij rapportage nummer ${h.volgnummer}, vastgelegd op ${datum(h.vastgelegdOp)}. Is het nummer later lager of de code anders, dan is er een rapportage verdwenen.`,
+  );
+}
+
 const SOORT: Record<string, string> = { voortgangsrapportage: 'Voortgangsrapportage', eindrapportage: 'Eindrapportage' };
 const DOEL: Record<string, string> = { leerdoel: 'Leerdoel', prestatiedoel: 'Doel' };
 const VOORTGANG: Record<string, [string, 'neutral' | 'active' | 'success' | 'danger']> = {
