@@ -16,6 +16,7 @@ import { traceFromHeader } from '../gateway/logs/trace.js';
 import { createChainServices, type ChainServices } from '../gateway/services.js';
 import { ORG } from '../adapters/population/organisations.js';
 import { createTestDatabase } from '../tests/support/database.js';
+import { BENCH_LIMITS } from './support/limits.js';
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 2000);
 const WARMUP = Number(process.env.WARMUP ?? 200);
@@ -42,7 +43,7 @@ async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number[]> 
 }
 
 function servicesFor(db: Database, env: Record<string, string>): ChainServices {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://ketenpoort.bench', ...env });
+  const config = loadConfig({ ...BENCH_LIMITS, NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://ketenpoort.bench', ...env });
   return createChainServices(config, db, createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }));
 }
 

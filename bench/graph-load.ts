@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runKetenpoort, type Child } from '../tests/support/child.js';
+import { BENCH_LIMITS } from './support/limits.js';
 
 const { values } = parseArgs({
   options: {
@@ -98,7 +99,7 @@ if (!url) {
   dataDir = await mkdtemp(join(tmpdir(), 'kp-bench-'));
   const port = await freePort();
   child = runKetenpoort(['serve', '--demo'], {
-    DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: process.env.DATABASE_URL, NODE_ENV: 'development',
+    ...BENCH_LIMITS, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: process.env.DATABASE_URL, NODE_ENV: 'development',
   });
   url = `http://127.0.0.1:${port}`;
   pid = child.proc.pid;

@@ -20,6 +20,7 @@ import { hashRow } from '../gateway/rapportage/chain.js';
 import { requestHashOf } from '../gateway/rapportage/idempotency.js';
 import { startRuntime, type Runtime } from '../gateway/runtime.js';
 import { freshDatabase } from '../tests/support/database.js';
+import { BENCH_LIMITS } from './support/limits.js';
 
 const SECONDS = Number(process.env.SECONDS ?? 15);
 const WARMUP = Number(process.env.WARMUP ?? 5);
@@ -144,7 +145,7 @@ async function main() {
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, ${os.platform()} ${os.release()}, node ${process.version}`);
   const fresh = await freshDatabase(url);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_ISSUER: 'on', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://ketenpoort.bench', DATABASE_URL: fresh.url });
+  const config = loadConfig({ ...BENCH_LIMITS, NODE_ENV: 'test', LOG_LEVEL: 'silent', DEV_ISSUER: 'on', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://ketenpoort.bench', DATABASE_URL: fresh.url });
   const rt = await startRuntime(config, { demo: true });
   try {
     const [{ version }] = (await rt.db.prisma.$queryRaw<{ version: string }[]>`SELECT version()`) as [{ version: string }];

@@ -15,6 +15,7 @@ import { installErrorHandler } from './error-handler.js';
 import { graphPlugin, type SubgraphService } from './graph/plugin.js';
 import { healthRoutes } from './health.js';
 import { securityHeaders } from './security-headers.js';
+import { limits } from './limits/plugin.js';
 import { createKeyStore, type KeyStore } from './keys/key-store.js';
 import { loggerOptions, requestLog } from '../lib/logger.js';
 import { openapiPlugin } from './openapi/plugin.js';
@@ -48,7 +49,9 @@ export async function buildApp({ config, db, services: given, subgraphs, logDest
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Behind a reverse proxy the caller's address (per-address rate limits) is in X-Forwarded-For,
+    // believed only from the proxies named in TRUST_PROXY.
+    trustProxy: config.TRUST_PROXY ?? false,
     genReqId: () => crypto.randomUUID(),
   });
   const services = given ?? createChainServices(config, db, createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }));
@@ -63,6 +66,7 @@ export async function buildApp({ config, db, services: given, subgraphs, logDest
   if (config.METRICS_PORT !== undefined) await app.register(httpMetricsPlugin);
   await app.register(database, { db });
   await app.register(authentication, { config, keys });
+  await app.register(limits); // rate limits and load shedding, before every route they cover
   await app.register(healthRoutes);
   if (config.DEV_ISSUER) await app.register(devIssuerRoutes);
   await app.register(consentRoutes);

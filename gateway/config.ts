@@ -78,6 +78,16 @@ const schema = z.object({
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, '16 to 200 printable characters without spaces').optional(),
+  // Rate limits and load shedding (gateway/limits/); the README table explains each.
+  RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(600),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(120),
+  RATE_LIMIT_LOGIN_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(20),
+  RATE_LIMIT_CONSENT_GRANTS_PER_HOUR: wholeNumber(1, 1_000_000, 'a number of consents').default(30),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*$/, 'addresses or CIDR ranges of your reverse proxies, comma-separated')
+    .optional(),
+  PRESSURE_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000, 'milliseconds (0 switches load shedding off)').default(1000),
   // Anomaly signals for the auditor (gateway/audit/anomalies.ts); the README table explains each.
   AUDIT_VOLUME_FACTOR: z.coerce
     .number({ error: 'a number from 1.5 to 100' })

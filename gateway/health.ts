@@ -1,10 +1,14 @@
-// /health: the process is alive. /ready: it can serve (database reachable, migrations applied).
-// Neither needs a token or shows personal data.
+// /health: the process is alive. /ready: it can serve (database reachable, migrations applied, not
+// shedding load). Neither needs a token or shows personal data; neither is rate limited or shed,
+// so a platform can always ask (gateway/limits/plugin.ts).
 import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import { pendingMigrations } from './db/migrations.js';
+import { KetenError, problem } from './errors.js';
+import { NOT_LIMITED, PRESSURE_RETRY_AFTER_S } from './limits/plugin.js';
 import { json, problems } from './openapi/problem.js';
 
 const healthSchema: RouteShorthandOptions = {
+  config: NOT_LIMITED,
   schema: {
     tags: ['beheer'],
     operationId: 'getHealth',
@@ -14,10 +18,11 @@ const healthSchema: RouteShorthandOptions = {
 };
 
 const readySchema: RouteShorthandOptions = {
+  config: NOT_LIMITED,
   schema: {
     tags: ['beheer'],
     operationId: 'getReady',
-    summary: 'This instance can serve: database reachable, migrations applied',
+    summary: 'This instance can serve: database reachable, migrations applied, not overloaded',
     response: {
       200: json('ready', {
         type: 'object',
@@ -36,6 +41,14 @@ export async function healthRoutes(app: FastifyInstance) {
   app.get('/health', healthSchema, async () => ({ status: 'ok' }));
 
   app.get('/ready', readySchema, async (_request, reply) => {
+    if (app.isUnderPressure()) {
+      // The balancer should send its requests elsewhere until the event loop keeps up again.
+      const lag = Math.round(app.memoryUsage().eventLoopDelay);
+      const err = new KetenError('SERVICE_UNAVAILABLE', `under pressure: the event loop lags ${lag} ms on average (limit ${app.config.PRESSURE_EVENT_LOOP_DELAY_MS} ms)`, {
+        retryAfter: PRESSURE_RETRY_AFTER_S,
+      });
+      return reply.code(503).header('retry-after', PRESSURE_RETRY_AFTER_S).type('application/problem+json').send(problem(err));
+    }
     try {
       await app.prisma.$queryRawUnsafe('SELECT 1');
     } catch {

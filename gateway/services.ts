@@ -12,6 +12,9 @@ import { createConsentService, type ConsentService } from './consent/service.js'
 import { createInternalTokens, type InternalTokens } from './graph/internal-token.js';
 import { createKlantAccess, type KlantAccess } from './graph/klant-access.js';
 import { createChainHeadSigner, type ChainHeadSigner } from './rapportage/chain-head.js';
+import { createConsentGrantLimit } from './limits/consent-grants.js';
+import { createSharedCounters, type SharedCounters } from './limits/counters.js';
+import { createLimitKeys, type LimitKeys } from './limits/keys.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -37,16 +40,20 @@ export interface ChainServices {
   chainHeads: ChainHeadSigner;
   /** Where the partners' adapters answer; filled in when they are up (gateway/runtime.ts). */
   partnerUrls: { gemeente?: string };
+  /** Request counts shared across instances and the keys they count by (gateway/limits/). */
+  limits: { counters: SharedCounters; keys: LimitKeys };
 }
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
   const subjects = createSubjectCrypto(config.logSubjectKey);
   const decisionLog = createDecisionLog(db);
   const processingLog = createProcessingLog(db, subjects);
-  const consent = createConsentService({ config, db, keys, processingLog });
+  const limits = { counters: createSharedCounters(db), keys: createLimitKeys(config.logSubjectKey) };
+  const grantLimit = createConsentGrantLimit(limits.counters, limits.keys, config.RATE_LIMIT_CONSENT_GRANTS_PER_HOUR);
+  const consent = createConsentService({ config, db, keys, processingLog, grantLimit });
   const internalTokens = createInternalTokens(keys, config.publicUrl);
   const partnerUrls: ChainServices['partnerUrls'] = {};
   const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, partnerUrls };
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, partnerUrls, limits };
 }

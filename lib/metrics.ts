@@ -27,7 +27,7 @@ export interface Recorders {
   /** One batched write of the processing or decision log (group commit). */
   logWrite(log: 'processing' | 'decision', rows: number, seconds: number): void;
   /** A request refused for its rate (429) or for load (503 from load shedding). */
-  refused(kind: 'rate-limit', route: string): void;
+  refused(kind: 'rate-limit' | 'overload', route: string): void;
 }
 
 const noop: Recorders = {
@@ -147,7 +147,7 @@ export function enableMetrics(): client.Registry {
   });
   const refusals = new client.Counter({
     name: 'ketenpoort_refusals_total',
-    help: 'Requests refused for their rate (429), by route',
+    help: 'Requests refused for their rate (429, rate-limit) or shed for load (503, overload), by route',
     labelNames: ['kind', 'route'],
   });
   metrics = {

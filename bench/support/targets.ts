@@ -10,6 +10,7 @@ import { applyMigrations } from '../../gateway/db/migrations.js';
 import type { BenchIssuer } from './bench-issuer.js';
 import { freePort, KETENPOORT_BIN, startProcess, type Proc } from './processes.js';
 import { CASELOAD_QUERY, VIEW_QUERY, type QueryName } from './queries.js';
+import { BENCH_LIMITS } from './limits.js';
 
 export type Target = 'ceiling' | 'bare' | 'ketenpoort';
 export type Db = 'postgres' | 'pglite';
@@ -91,6 +92,7 @@ export async function startKetenpoort(
   }
   const port = await freePort();
   const env = {
+    ...BENCH_LIMITS,
     ...o.env,
     ...(url ? { DATABASE_URL: url } : { DATA_DIR: join(dataDir, '..') }),
     NODE_ENV: 'development',

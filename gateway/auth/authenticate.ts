@@ -17,9 +17,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Verifies the request's bearer token; resolves to the caller or throws UNAUTHENTICATED. */
     authenticate(request: FastifyRequest): Promise<Caller>;
+    /** The caller of an already verified bearer token (no signature check); undefined otherwise. */
+    knownCaller(request: FastifyRequest): Caller | undefined;
   }
   interface FastifyRequest {
     caller?: Caller;
+    /** The bearer token was checked and refused: later steps refuse again without checking again. */
+    authFailure?: Error;
   }
 }
 
@@ -69,13 +73,36 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
   // A caller sends the same token with every request: its signature is checked once, then
   // remembered until it expires, for at most a minute (lib/verified-tokens.ts).
   const verified = createVerifiedTokens<Caller>({ maxAgeMs: 60_000 });
+  const bearer = (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    return header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+  };
+
+  app.decorate('knownCaller', (request: FastifyRequest): Caller | undefined => {
+    if (request.caller) return request.caller;
+    const token = bearer(request);
+    const caller = token ? verified.get(token) : undefined;
+    if (caller) request.caller = caller;
+    return caller;
+  });
+
   app.decorate('authenticate', async (request: FastifyRequest): Promise<Caller> => {
     if (request.caller) return request.caller;
+    if (request.authFailure) throw request.authFailure;
+    try {
+      request.caller = await verify(request);
+      return request.caller;
+    } catch (err) {
+      // The rate limit may have asked first (gateway/limits/plugin.ts): one check per request.
+      request.authFailure = err as Error;
+      throw err;
+    }
+  });
+
+  async function verify(request: FastifyRequest): Promise<Caller> {
     if (issuers.length === 0) throw unauthenticated('no trusted issuer configured (set OIDC_ISSUER or DEV_ISSUER)');
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthenticated();
-    const token = match[1]!;
+    const token = bearer(request);
+    if (!token) throw unauthenticated();
     let caller = verified.get(token);
     if (!caller) {
       let claims: { exp?: number };
@@ -89,9 +116,8 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
       if (!caller) throw unauthenticated('the bearer token lacks the role, oin or bsn claims Ketenpoort needs');
       verified.set(token, caller, claims.exp);
     }
-    request.caller = caller;
     return caller;
-  });
+  }
 }
 
 export const authentication = fp(authPlugin, { name: 'ketenpoort-auth', dependencies: [] });

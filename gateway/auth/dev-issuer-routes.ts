@@ -14,7 +14,8 @@ export async function devIssuerRoutes(app: FastifyInstance) {
     demoPeople().map(({ id, role, name, description, organisation }) => ({ id, role, name, description, organisation })),
   );
 
-  app.post(`${DEV_ISSUER_PATH}/token`, async (request) => {
+  // A token for anyone who asks: counted like a login.
+  app.post(`${DEV_ISSUER_PATH}/token`, { config: { rateLimit: app.loginRateLimit } }, async (request) => {
     const parsed = tokenRequest.safeParse(request.body);
     if (!parsed.success) throw badInput('person', 'the id of a demo person is required');
     const person = findDemoPerson(parsed.data.person);

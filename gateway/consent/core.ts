@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/database.js';
 import type { Consent } from '../db/generated/client.js';
 import { badInput, KetenError, notFound } from '../errors.js';
+import type { ConsentGrantLimit } from '../limits/consent-grants.js';
 import type { ProcessingLog } from '../logs/processing-log.js';
 import type { TraceContext } from '../logs/trace.js';
 import { createVerifiedTokens } from '../../lib/verified-tokens.js';
@@ -20,6 +21,8 @@ export interface ConsentDeps {
   config: Readonly<Config>;
   db: Database;
   processingLog: ProcessingLog;
+  /** How many consents a client may grant per hour (gateway/limits/consent-grants.ts). */
+  grantLimit: ConsentGrantLimit;
 }
 
 export interface NewConsent {
@@ -32,11 +35,12 @@ export interface NewConsent {
 
 type EndStatus = 'revoked' | 'expired' | 'ended';
 
-export function createConsentCore({ config, db, processingLog }: ConsentDeps) {
+export function createConsentCore({ config, db, processingLog, grantLimit }: ConsentDeps) {
   const prisma: Db = db.prisma;
   const cache: ConsentCache = createConsentCache(db, config.CONSENT_CACHE_TTL_MS);
 
   async function createConsent(trace: TraceContext, client: Extract<Caller, { role: 'client' }>, c: NewConsent): Promise<Consent> {
+    await grantLimit.take(client); // before anything is read or written
     const now = new Date();
     const consent = await prisma.$transaction(async (tx) => {
       const traject = await tx.traject.findUnique({

@@ -5,13 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { GraphQLError } from 'graphql';
 import type { ExecutionResult } from '../../lib/graphql.js';
 import { clientErrorOf, KetenError } from '../errors.js';
+import { graphqlLoadRefusal } from '../limits/refusals.js';
 
 interface Execution extends ExecutionResult {
   statusCode?: number;
   errors?: readonly GraphQLError[];
 }
 
-type Ctx = { reply?: { log: FastifyInstance['log'] }; app: FastifyInstance };
+type Ctx = { reply?: { log: FastifyInstance['log']; header(name: string, value: number): unknown }; app: FastifyInstance };
 
 // @mercuriusjs/gateway 5 marks relayed subgraph errors with the message "Symbol(FEDERATED_ERROR)"
 // (a FederatedError carrying them in extensions.errors); older releases used MER_ERR_GQL_GATEWAY.
@@ -82,6 +83,11 @@ function format(execution: Execution, ctx: Ctx) {
   if (!execution.data && errors.length > 0) {
     const first = (execution.errors?.[0]?.originalError as { statusCode?: number } | undefined)?.statusCode;
     statusCode = execution.statusCode ?? (errors.length === 1 && typeof first === 'number' ? first : 200);
+  }
+  const refusal = graphqlLoadRefusal(errors);
+  if (refusal) {
+    ctx.reply?.header('retry-after', refusal.retryAfter);
+    if (!execution.data) statusCode = refusal.status;
   }
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }

@@ -21,6 +21,7 @@ export const problemSchema = {
     detail: { type: 'string' },
     instance: { type: 'string' },
     code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+    retryAfter: { type: 'integer', minimum: 1, description: 'With a refusal for load (RATE_LIMITED, SERVICE_UNAVAILABLE): seconds to wait, as in Retry-After' },
   },
   // Some errors name what is wrong (`field`, `reason`, `partner`): extra members are allowed by RFC 9457.
   additionalProperties: true,
@@ -35,6 +36,10 @@ export function json(description: string, schema: Record<string, unknown>) {
   return { description, headers: apiVersionHeader, content: { 'application/json': { schema } } };
 }
 
+const retryAfterHeader = {
+  'Retry-After': { type: 'integer', minimum: 1, description: 'Seconds to wait before trying again (RFC 9110)' },
+} as const;
+
 /** problem+json answers for the given codes of the catalogue (one entry per status). */
 export function problems(...codes: ErrorCode[]): Record<number, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -43,7 +48,8 @@ export function problems(...codes: ErrorCode[]): Record<number, unknown> {
   for (const [status, list] of byStatus) {
     out[status] = {
       description: list.join(', '),
-      headers: apiVersionHeader,
+      // Refused for load (429 rate limit, 503 overloaded) says when to come back.
+      headers: status === 429 || status === 503 ? { ...apiVersionHeader, ...retryAfterHeader } : apiVersionHeader,
       content: { 'application/problem+json': { schema: { $ref: `${PROBLEM_SCHEMA_ID}#` } } },
     };
   }

@@ -39,6 +39,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DATA_DIR: '/nonexistent-use-memory',
     // The issuer is a name, not an address we fetch from: a fixed one works with any port.
     PUBLIC_URL: 'http://ketenpoort.test',
+    // Tests send many requests from one address and one person: limits far above any test, except
+    // where tests/hardening/rate-limits.test.ts sets its own. Load shedding off: in-process PGlite
+    // and the test itself block the event loop on their own schedule.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    RATE_LIMIT_CONSENT_GRANTS_PER_HOUR: '1000000',
+    PRESSURE_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
 }

@@ -20,7 +20,8 @@ export async function assetRoutes(app: FastifyInstance) {
   // Read once at start: a missing package stops the start instead of breaking pages later.
   const contents = new Map(Object.entries(FILES).map(([name, file]) => [name, readFileSync(file)]));
   for (const [name, body] of contents) {
-    app.get(`/assets/${name}`, async (_request, reply) =>
+    // Static and cheap: a page view fetches three, which should not count against the person.
+    app.get(`/assets/${name}`, { config: { rateLimit: false } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body),
     );
   }

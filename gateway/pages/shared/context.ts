@@ -6,6 +6,8 @@ import type { Role } from '../../auth/caller.js';
 import type { Config } from '../../config.js';
 import { alert, heading, linkButton, paragraph } from './components.js';
 import { csrfToken, isCsrfError } from './csrf.js';
+import type { KetenError } from '../../errors.js';
+import { retryAfterOf } from '../../limits/refusals.js';
 import { saveDraft } from './drafts.js';
 import { GraphRequestError, SessionExpiredError, type Graph } from './graph-client.js';
 import { html, type SafeHtml } from './html.js';
@@ -105,7 +107,16 @@ const GRAPH_MESSAGES: Record<string, { status: number; title: string; text: stri
   CONSENT_EXPIRED: { status: 403, title: 'Toestemming verlopen', text: 'Deze toestemming is verlopen.' },
   PARTNER_UNAVAILABLE: { status: 502, title: 'Even niet beschikbaar', text: 'Een organisatie in de keten geeft nu geen antwoord. Probeer het over een paar minuten opnieuw.' },
   RATE_LIMITED: { status: 429, title: 'Even wachten', text: 'Er komen te veel verzoeken binnen. Probeer het over een minuut opnieuw.' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Even wachten', text: 'Het lukt nu even niet. Er is niets veranderd. Probeer het over een paar seconden opnieuw.' },
 };
+
+/** Seconds to wait before trying again, for a refusal for load (Retry-After), when not told: a minute or a few seconds. */
+function retryAfter(err: unknown): number | undefined {
+  const own = retryAfterOf(err);
+  if (own !== undefined) return own;
+  if (!(err instanceof GraphRequestError) || (err.code !== 'RATE_LIMITED' && err.code !== 'SERVICE_UNAVAILABLE')) return undefined;
+  return err.errors[0]?.retryAfter ?? (err.code === 'RATE_LIMITED' ? 60 : 5);
+}
 
 export function installPageErrors(app: FastifyInstance, pages: Pages) {
   app.setErrorHandler((err, request, reply) => {
@@ -119,7 +130,10 @@ export function installPageErrors(app: FastifyInstance, pages: Pages) {
           ${linkButton('/', 'Naar de startpagina', 'primary-action')}`,
       });
     }
-    let message = GRAPH_MESSAGES[err instanceof GraphRequestError ? err.code : ''];
+    // Refused for load before the page ran (limits/plugin.ts), or by the graph it asked.
+    const wait = retryAfter(err);
+    if (wait !== undefined) reply.header('retry-after', wait);
+    let message = GRAPH_MESSAGES[err instanceof GraphRequestError ? err.code : wait !== undefined ? (err as KetenError).code : ''];
     if (!message) {
       // Only the code and the error's own message: never the request body or the token.
       request.log.error({ err: err instanceof GraphRequestError ? { codes: err.errors.map((e) => e.code) } : err }, 'page failed');

@@ -9,6 +9,8 @@ export interface GraphError {
   code: string;
   /** The partner that did not answer (PARTNER_UNAVAILABLE). */
   partner?: string;
+  /** Seconds to wait before trying again (RATE_LIMITED, SERVICE_UNAVAILABLE). */
+  retryAfter?: number;
   path?: readonly (string | number)[];
 }
 
@@ -41,7 +43,7 @@ export type Graph = <T>(session: PageSession, query: string, variables?: Record<
 interface RawError {
   message?: string;
   path?: (string | number)[];
-  extensions?: { code?: unknown; partner?: unknown };
+  extensions?: { code?: unknown; partner?: unknown; retryAfter?: unknown };
 }
 
 export function createGraph(app: FastifyInstance): Graph {
@@ -62,6 +64,7 @@ export function createGraph(app: FastifyInstance): Graph {
       message: e.message ?? '',
       code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL',
       partner: typeof e.extensions?.partner === 'string' ? e.extensions.partner : undefined,
+      retryAfter: typeof e.extensions?.retryAfter === 'number' ? e.extensions.retryAfter : undefined,
       path: e.path,
     }));
     if (res.statusCode === 401 || body.code === 'UNAUTHENTICATED' || errors.some((e) => e.code === 'UNAUTHENTICATED')) {

@@ -100,7 +100,7 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
   });
 
   if (devIssuer) {
-    app.post<{ Body: { persoon?: string; terug?: string } }>('/inloggen', { preHandler: app.csrfProtection }, async (request, reply) => {
+    app.post<{ Body: { persoon?: string; terug?: string } }>('/inloggen', { preHandler: app.csrfProtection, config: { rateLimit: app.loginRateLimit } }, async (request, reply) => {
       const person = findDemoPerson(String(request.body?.persoon ?? ''));
       if (!person || !PAGE_ROLES.has(person.role)) return reply.redirect('/inloggen?fout=1', 303);
       const token = await signDevToken(app.keys, person, { publicUrl: app.config.publicUrl });

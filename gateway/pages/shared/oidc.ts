@@ -48,7 +48,8 @@ export async function oidcRoutes(app: FastifyInstance, pages: Pages, oidc: OidcS
     return reply.redirect(target.toString(), 303);
   });
 
-  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>('/inloggen/terug', async (request, reply) => {
+  // Where a login succeeds or fails (the code is exchanged here): counted as a login attempt.
+  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>('/inloggen/terug', { config: { rateLimit: app.loginRateLimit } }, async (request, reply) => {
     const flow = pages.sealer.open<Flow>('oidc', request.cookies[COOKIE]);
     reply.clearCookie(COOKIE, cookieOptions(pages.cookie.secure));
     const { code, state } = request.query;
