@@ -7,7 +7,8 @@
 // - per address for logging in, RATE_LIMIT_LOGIN_PER_MINUTE (`app.loginRateLimit`, on the login
 //   routes: the pages' login and the development issuer's token);
 // - per client for granting consents, RATE_LIMIT_CONSENT_GRANTS_PER_HOUR (consent-grants.ts).
-// Health and readiness are never limited (`NOT_LIMITED`). A refusal is 429 with Retry-After.
+// Health and readiness are never limited (`NOT_LIMITED`), nor the OpenAPI document and its page
+// (registered before this plugin: static and cached). A refusal is 429 with Retry-After.
 //
 // Load shedding (@fastify/under-pressure): when the event loop lags more than
 // PRESSURE_EVENT_LOOP_DELAY_MS on average, every request except those marked `NOT_LIMITED` is
@@ -59,26 +60,36 @@ async function limitsPlugin(app: FastifyInstance) {
   });
 
   const anonymous = config.RATE_LIMIT_ANONYMOUS_PER_MINUTE;
-  const addressKey = (request: FastifyRequest) => keys.address(request);
+
+  // The rate limit's own hook runs per route, after the hooks of the route's plugins: after the
+  // pages have read the session from the database, say, or recorded the use of an ended one in the
+  // decision log. An address already over its anonymous limit is therefore refused here first,
+  // before any of that work, unless the request carries a token verified before (its caller has a
+  // count of their own). So a flood of forged tokens or copied cookies costs no signature check,
+  // no query and no log row once it is refused. A refusal here is not counted again.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.rateLimit === false) return;
+    if (request.headers.authorization && app.knownCaller(request)) return;
+    const { current, ttl } = counters.peek(keys.address(request), MINUTE);
+    if (current < anonymous) return;
+    const refusal = rateLimited(ttl / 1000);
+    reply.header('retry-after', refusal.details.retryAfter);
+    throw refusal;
+  });
 
   /**
-   * Who to count this request against. A token verified before is recognised from the
-   * authentication cache for free; a new one is verified here once (authenticate.ts remembers
-   * the outcome for the route), unless its address is already over the anonymous limit, so a
-   * flood of forged tokens costs no signature checks once it is refused.
+   * Who to count this request against: a page session, or a bearer token (recognised from the
+   * authentication cache for free, or verified here once: authenticate.ts remembers the outcome,
+   * so the route does not check again); everyone else by address.
    */
   async function callerKey(request: FastifyRequest): Promise<string> {
     const session = request.pages?.current;
     if (session) return keys.caller(session);
-    if (!request.headers.authorization) return addressKey(request);
-    const known = app.knownCaller(request);
-    if (known) return keys.caller(known);
-    const address = addressKey(request);
-    if (counters.peek(address, MINUTE).current >= anonymous) return address;
+    if (!request.headers.authorization) return keys.address(request);
     try {
-      return keys.caller(await app.authenticate(request));
+      return keys.caller(app.knownCaller(request) ?? (await app.authenticate(request)));
     } catch {
-      return address;
+      return keys.address(request);
     }
   }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
 import { QUIET, REQUEST, REVOKE, clearConsents, endOf, gql, trajectOf, WERKFIT } from '../consent/helpers.js';
+import { Visitor } from '../pages/support/http.js';
 
 const LIMITS = {
   RATE_LIMIT_PER_MINUTE: '40',
@@ -232,6 +233,52 @@ describe('logging in', () => {
     const elsewhere = await tryLogin(a, freshAddress(), 'client-fatima');
     expect(elsewhere.status).toBe(303);
     expect(elsewhere.headers.get('location')).toBe('/mijn');
+  });
+});
+
+describe('a page session', () => {
+  it("counts against its person, not against the address it comes from", async () => {
+    await roomInWindow(60_000);
+    const v = new Visitor(a.url);
+    await v.login('client-dewi');
+    const cookie = `kp_sessie=${v.cookie('kp_sessie')!}`;
+    const ip = freshAddress();
+    for (let i = 0; i < 5; i++) {
+      const page = await fetch(`${a.url}/mijn`, { redirect: 'manual', headers: { cookie, ...from(ip) } });
+      expect(page.status).toBe(200);
+      await page.arrayBuffer();
+    }
+    // The address still has its whole anonymous allowance.
+    const anonymous: number[] = [];
+    for (let i = 0; i <= ANONYMOUS; i++) anonymous.push((await fetch(`${a.url}/.well-known/jwks.json`, { headers: from(ip) })).status);
+    expect(anonymous.slice(0, ANONYMOUS)).toEqual(Array(ANONYMOUS).fill(200));
+    expect(anonymous.at(-1)).toBe(429);
+  });
+});
+
+describe('a copied session cookie after logout', () => {
+  it('is refused by address before its session is read once the address is over its limit: a bounded number of refusals on record', async () => {
+    await roomInWindow(60_000);
+    const v = new Visitor(a.url);
+    await v.login('km-sanne'); // a person no other test here counts much against
+    const copy = v.cookie('kp_sessie')!;
+    await v.post('/uitloggen', { _csrf: await v.csrfFrom('/klantmanager') });
+    const ip = freshAddress();
+    const before = await a.db.prisma.besluit.count({ where: { reason: 'session-ended' } });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < ANONYMOUS + 40; i++) {
+      last = await fetch(`${a.url}/klantmanager`, { redirect: 'manual', headers: { cookie: `kp_sessie=${copy}`, ...from(ip) } });
+      statuses.push(last.status);
+      await last.arrayBuffer();
+    }
+    expect(statuses.slice(0, ANONYMOUS)).toEqual(Array(ANONYMOUS).fill(303)); // to the login page, refusal on record
+    expect(statuses.slice(ANONYMOUS)).toEqual(Array(40).fill(429));
+    expectRetryAfter(last!.headers.get('retry-after'), 60);
+    expect(last!.headers.get('content-type')).toMatch(/^text\/html/);
+    // Each refusal the pages recorded is one the address was allowed to make; the rest cost nothing.
+    const recorded = (await a.db.prisma.besluit.count({ where: { reason: 'session-ended' } })) - before;
+    expect(recorded).toBe(ANONYMOUS);
   });
 });
 
