@@ -22,7 +22,17 @@ process.once('exit', () => {
 
 export function runKetenpoort(args: string[], env: Record<string, string | undefined>): Child {
   const proc = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    // As in testConfig (app.ts): no load shedding (a busy test machine lags on its own) and limits
+    // far above any test; a test that is about them sets its own.
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PRESSURE_EVENT_LOOP_DELAY_MS: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
