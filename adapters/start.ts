@@ -1,13 +1,15 @@
 // Runs the three partner adapters (and, where no real source is configured, their sandboxes) in
 // this process, each on its own loopback port, as `ketenpoort serve` does by default. A partner
 // whose adapter runs elsewhere (adapterUrls) is neither started nor sandboxed here; a partner with
-// a real source (sourceUrls) gets its adapter here but no sandbox.
+// a real source (sources) gets its adapter here but no sandbox. A sandbox started here gets a
+// random credential that only its own adapter, in this process, is given: nobody else can read it.
 import type { FastifyInstance } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import type { AdapterOptions } from './common/adapter-options.js';
 import type { BreakerOptions } from './common/circuit-breaker.js';
 import { PARTNERS, type Partner } from './common/partner.js';
 import type { SandboxOptions } from './common/sandbox-app.js';
+import { randomCredential } from './common/sandbox-credential.js';
 import { createCwiAdapter, createCwiSandbox } from './cwi/index.js';
 import { createGemeenteAdapter, createGemeenteSandbox } from './gemeente/index.js';
 import { createUwvAdapter, createUwvSandbox } from './uwv/index.js';
@@ -29,9 +31,15 @@ export interface PartnerOptions {
   /** Adapters running as their own services: used as given, nothing started for that partner. */
   adapterUrls?: Partial<Record<Partner, string>>;
   /** Real source APIs: the adapter is started here, pointed at it, without a sandbox. */
-  sourceUrls?: Partial<Record<Partner, string>>;
+  sources?: Partial<Record<Partner, PartnerSource>>;
   /** Circuit breaker settings for the adapters started here (defaults: see circuit-breaker.ts). */
   breaker?: BreakerOptions;
+}
+
+/** A partner's source API and the credential it issued to our adapter. */
+export interface PartnerSource {
+  url: string;
+  credential: string;
 }
 
 export interface Partners {
@@ -97,20 +105,23 @@ export async function startPartners(options: PartnerOptions): Promise<Partners> 
       urls[partner] = graphqlUrl(configured);
       return;
     }
-    let sourceUrl = options.sourceUrls?.[partner];
-    if (!sourceUrl) {
+    let source = options.sources?.[partner];
+    if (!source) {
+      const credential = randomCredential();
       const sandbox = SANDBOXES[partner]({
+        credential,
         latencyMs: options.sandboxLatencyMs,
         populationSize: options.sandboxPopulation,
         logLevel: options.logLevel,
         logRequests: logsRequests(options.logLevel),
       });
       sandboxes[partner] = sandbox;
-      sourceUrl = await sandbox.listen({ host: LOOPBACK, port: 0 });
-      sandboxUrls[partner] = sourceUrl;
+      source = { url: await sandbox.listen({ host: LOOPBACK, port: 0 }), credential };
+      sandboxUrls[partner] = source.url;
     }
     const adapter = ADAPTERS[partner]({
-      sourceUrl,
+      sourceUrl: source.url,
+      sourceCredential: source.credential,
       gatewayIssuer: options.gatewayIssuer,
       getKey: options.getKey,
       timeoutMs: options.timeoutMs,

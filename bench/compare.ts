@@ -21,6 +21,7 @@
 //   --population 600 (synthetic people in the sandboxes) --blocks 50 (blocks the uploads go to)
 //   --profile DIR (a V8 CPU profile of every process) --node-args="…" (flags for Ketenpoort's node)
 //   --issuer-port N and --adapter uwv=URL,cwi=URL,gemeente=URL: adapters deployed elsewhere (README)
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -81,13 +82,15 @@ if (values.adapter) {
   adapterUrls = {} as typeof adapterUrls;
   for (const partner of ['uwv', 'cwi', 'gemeente'] as const) {
     const sandboxPort = await freePort();
+    const credential = randomBytes(32).toString('base64url');
     const sandbox = await startProcess(`sandbox ${partner}`, [...profiling, KETENPOORT_BIN, 'sandbox', partner],
-      { ...quiet, SANDBOX_PORT: String(sandboxPort), SANDBOX_POPULATION: values.population }, { url: `http://127.0.0.1:${sandboxPort}` });
+      { ...quiet, SANDBOX_PORT: String(sandboxPort), SANDBOX_POPULATION: values.population, SANDBOX_CREDENTIAL: credential }, { url: `http://127.0.0.1:${sandboxPort}` });
     const adapterPort = await freePort();
     const adapter = await startProcess(`adapter ${partner}`, [...profiling, KETENPOORT_BIN, 'adapter', partner], {
       ...quiet,
       ADAPTER_PORT: String(adapterPort),
       [`${partner.toUpperCase()}_SOURCE_URL`]: sandbox.url,
+      [`${partner.toUpperCase()}_SOURCE_CREDENTIAL`]: credential,
       PUBLIC_URL: issuer.issuer,
       GATEWAY_JWKS_URL: issuer.jwksUrl,
     }, { url: `http://127.0.0.1:${adapterPort}` });

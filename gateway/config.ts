@@ -16,6 +16,8 @@ const wholeNumber = (min: number, max: number, what = 'a whole number') =>
 const port = wholeNumber(0, 65535, 'a port number');
 const url = z.url('an absolute URL such as http://127.0.0.1:4101');
 const ms = wholeNumber(1, 600_000, 'milliseconds');
+/** A shared bearer secret: printable, no spaces (it travels in an Authorization header). */
+const secret = z.string().regex(/^[\x21-\x7e]{16,200}$/, '16 to 200 printable characters without spaces');
 
 /** Each entry: environment variable → parser and default. The README table mirrors this list. */
 const schema = z.object({
@@ -69,6 +71,12 @@ const schema = z.object({
   UWV_SOURCE_URL: url.optional(),
   CWI_SOURCE_URL: url.optional(),
   GEMEENTE_SOURCE_URL: url.optional(),
+  // What each partner's source issued to our adapter, sent as a bearer credential (<P>_SOURCE_URL).
+  UWV_SOURCE_CREDENTIAL: secret.optional(),
+  CWI_SOURCE_CREDENTIAL: secret.optional(),
+  GEMEENTE_SOURCE_CREDENTIAL: secret.optional(),
+  // What `ketenpoort sandbox` demands of its callers (its adapter's <P>_SOURCE_CREDENTIAL).
+  SANDBOX_CREDENTIAL: secret.optional(),
   ADAPTER_PORT: port.default(0),
   SANDBOX_PORT: port.default(0),
   GATEWAY_JWKS_URL: url.optional(),
@@ -114,6 +122,12 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Settings whose value a configuration error must not repeat (it ends up in logs). */
+const SECRETS = new Set<string>([
+  'OIDC_CLIENT_SECRET', 'PAGES_SESSION_KEY', 'LOG_SUBJECT_KEY', 'METRICS_TOKEN',
+  'UWV_SOURCE_CREDENTIAL', 'CWI_SOURCE_CREDENTIAL', 'GEMEENTE_SOURCE_CREDENTIAL', 'SANDBOX_CREDENTIAL',
+]);
+
 export interface Config extends Env {
   readonly production: boolean;
   /** Base URL of this gateway as callers see it; issuer of consent tokens and of the dev issuer. */
@@ -157,7 +171,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0]);
-    throw new ConfigError(variable, `invalid value ${JSON.stringify(input[variable])}, expected ${describe(issue)}`);
+    const shown = SECRETS.has(variable) ? 'invalid value (not shown: a secret)' : `invalid value ${JSON.stringify(input[variable])}`;
+    throw new ConfigError(variable, `${shown}, expected ${describe(issue)}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';

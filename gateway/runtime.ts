@@ -13,6 +13,7 @@ import type { SubgraphService } from './graph/plugin.js';
 import { createKeyStore } from './keys/key-store.js';
 import { PARTNERS } from '../adapters/common/partner.js';
 import { startPartners, type Partners } from '../adapters/start.js';
+import { configuredSources } from './partner-sources.js';
 import { internalKeyResolver } from './graph/internal-token.js';
 import { createChainServices } from './services.js';
 import { startSignalScan } from './signals/scheduler.js';
@@ -42,6 +43,8 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 }
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  // Before anything is opened: a source without its credential is a configuration error.
+  const sources = configuredSources(config);
   const ownsDb = !options.db;
   const db = options.db ?? (await openConfiguredDatabase(config));
   // Closed in reverse order after the gateway itself: subgraphs, then partners, then the database.
@@ -68,7 +71,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       sandboxPopulation: config.SANDBOX_POPULATION,
       logLevel: config.LOG_LEVEL,
       adapterUrls: { uwv: config.UWV_ADAPTER_URL, cwi: config.CWI_ADAPTER_URL, gemeente: config.GEMEENTE_ADAPTER_URL },
-      sourceUrls: { uwv: config.UWV_SOURCE_URL, cwi: config.CWI_SOURCE_URL, gemeente: config.GEMEENTE_SOURCE_URL },
+      sources,
     });
     closers.push(() => partners.close());
     services.partnerUrls.gemeente = partners.urls.gemeente;

@@ -98,7 +98,7 @@ export function enableMetrics(): client.Registry {
   });
   const partnerErrors = new client.Counter({
     name: 'ketenpoort_partner_errors_total',
-    help: 'Failed partner calls by partner and reason (timeout, network, http-error, bad-response, circuit-open)',
+    help: 'Failed partner calls by partner and reason (timeout, network, http-error, bad-response, circuit-open, credential-refused)',
     labelNames: ['partner', 'reason'],
   });
   const breaker = new client.Gauge({

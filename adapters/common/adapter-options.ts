@@ -7,6 +7,8 @@ import type { RetryOptions } from './retry.js';
 export interface AdapterOptions {
   /** Base URL of the partner's source API (a sandbox or the real one). */
   sourceUrl: string;
+  /** The bearer secret the partner's source issued to this adapter (a sandbox's credential). */
+  sourceCredential: string;
   /** The gateway's public URL: issuer of the internal tokens this adapter accepts. */
   gatewayIssuer: string;
   getKey: JWTVerifyGetKey;

@@ -7,8 +7,9 @@ import type { Partner } from './partner.js';
 
 const { ErrorWithProps } = mercurius;
 
-/** Why a partner's source could not answer; safe to show (no personal data, no addresses). */
-export type UnavailableReason = 'timeout' | 'circuit-open' | 'network' | 'http-error' | 'bad-response';
+/** Why a partner's source could not answer; safe to show (no personal data, no addresses).
+ * `credential-refused`: the source answered 401/403 to the credential this adapter sends. */
+export type UnavailableReason = 'timeout' | 'circuit-open' | 'network' | 'http-error' | 'bad-response' | 'credential-refused';
 
 export function partnerUnavailable(partner: Partner, reason: UnavailableReason): Error {
   return new ErrorWithProps(`${partner} is not available at the moment`, { code: 'PARTNER_UNAVAILABLE', partner, reason });

@@ -1,14 +1,18 @@
-// What every partner sandbox shares: a fastify instance that serves its OpenAPI contract, a
-// liveness route, errors in the partner's own style, and an optional delay on every answer so a
-// slow partner can be tried. Stopping it drops open connections at once, the way a partner that
-// goes down does, instead of waiting for delayed answers.
+// What every partner sandbox shares: a fastify instance that serves its OpenAPI contract and a
+// liveness route to anyone, the partner's own API only to a caller with its credential, errors in
+// the partner's own style, and an optional delay on every answer so a slow partner can be tried.
+// Stopping it drops open connections at once, the way a partner that goes down does, instead of
+// waiting for delayed answers.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { loggerOptions, requestLog } from '../../lib/logger.js';
 import type { Partner } from './partner.js';
+import { requireCredential } from './sandbox-credential.js';
 
 export interface SandboxOptions {
+  /** The bearer secret a caller must present for any of the partner's data (its adapter has it). */
+  credential: string;
   /** Delay added to every answer, in ms; default 0. */
   latencyMs?: number;
   /** pino level; default info. */
@@ -35,7 +39,19 @@ export function servedRoutes(sandbox: FastifyInstance): { method: string; url: s
   return [...(routesOf.get(sandbox) ?? [])];
 }
 
-export function createSandboxApp(partner: Partner, openapi: URL, options: SandboxOptions, writeError: ErrorWriter): FastifyInstance {
+/**
+ * `api` registers the partner's own routes; they run in a scope that refuses, before anything else,
+ * every call without the credential. The contract and /health stay open: neither says anything
+ * about a person.
+ */
+export function createSandboxApp(
+  partner: Partner,
+  openapi: URL,
+  options: SandboxOptions,
+  writeError: ErrorWriter,
+  api: (scope: FastifyInstance) => void,
+): FastifyInstance {
+  const guard = requireCredential(partner, options.credential, writeError);
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', `sandbox-${partner}`),
     forceCloseConnections: true,
@@ -67,6 +83,10 @@ export function createSandboxApp(partner: Partner, openapi: URL, options: Sandbo
   const contract = readFileSync(fileURLToPath(openapi), 'utf8');
   app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(contract));
   app.get('/health', async () => ({ status: 'ok', partner, sandbox: true }));
+  app.register(async (scope) => {
+    scope.addHook('onRequest', guard);
+    api(scope);
+  });
 
   app.setNotFoundHandler((request, reply) => writeError(reply, 404, 'Not Found', `no such resource: ${request.method} ${request.url.split('?')[0]}`));
   app.setErrorHandler((err: FastifyError, request, reply) => {

@@ -2,8 +2,10 @@
 // fixed order: circuit breaker (fail fast while the partner is down) → retry (reads only, inside
 // the budget) → one attempt bounded by the call's deadline. Whatever goes wrong comes out as one
 // GraphQL error, PARTNER_UNAVAILABLE with the partner's name, so the gateway can answer with the
-// other partners' data. Logs name the partner, the path and the reason; never a query string or
-// a body (both can hold BSNs).
+// other partners' data. Every call carries the credential the partner issued to this adapter; a
+// source that refuses it (401/403) is reported as `credential-refused`, at error level, since only
+// an operator can mend it. Logs name the partner, the path and the reason; never a query string,
+// a body (both can hold BSNs) or the credential.
 import type { FastifyBaseLogger } from 'fastify';
 import { Pool } from 'undici';
 import { createBreaker, OpenCircuitError, type Breaker, type BreakerOptions } from './circuit-breaker.js';
@@ -16,6 +18,8 @@ import { metrics } from '../../lib/metrics.js';
 export interface SourceHttpOptions {
   partner: Partner;
   baseUrl: string;
+  /** Sent as `Authorization: Bearer <credential>` on every call. */
+  credential: string;
   /** Budget for one call, retries included; default 1500 ms. */
   timeoutMs?: number;
   retry?: RetryOptions;
@@ -62,7 +66,8 @@ class AttemptError extends Error {
 
 const retryable = (err: unknown) =>
   err instanceof AttemptError && (err.reason === 'network' || (err.reason === 'http-error' && (err.status! >= 500 || err.status === 429)));
-const ownFault = (err: unknown) => err instanceof AttemptError && err.reason === 'http-error' && err.status! < 500 && err.status !== 429;
+const ownFault = (err: unknown) =>
+  err instanceof AttemptError && (err.reason === 'credential-refused' || (err.reason === 'http-error' && err.status! < 500 && err.status !== 429));
 
 export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const { partner, log } = options;
@@ -75,6 +80,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   // fetch's WHATWG streams and per-call objects cost more CPU than the partner's answer itself.
   const baseUrl = new URL(base);
   const basePath = baseUrl.pathname.replace(/\/$/, '');
+  const authorization = `Bearer ${options.credential}`;
   const pool = new Pool(baseUrl.origin, { connections: options.connections ?? 32, keepAliveTimeout: 10_000 });
 
   function pathFor(request: SourceRequest): string {
@@ -96,6 +102,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         path: pathFor(request),
         headers: {
           accept: request.accept,
+          authorization,
           ...(request.body ? { 'content-type': request.body.contentType } : {}),
           ...(request.traceparent ? { traceparent: request.traceparent } : {}),
         },
@@ -108,7 +115,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       throw new AttemptError(deadline.signal.aborted ? 'timeout' : 'network');
     }
     if ((status >= 200 && status < 300) || request.expect?.includes(status)) return { status, text };
-    throw new AttemptError('http-error', status);
+    throw new AttemptError(status === 401 || status === 403 ? 'credential-refused' : 'http-error', status);
   }
 
   return {
@@ -127,7 +134,9 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
           err instanceof OpenCircuitError ? 'circuit-open' : err instanceof AttemptError ? err.reason : 'network';
         const status = err instanceof AttemptError ? err.status : undefined;
         metrics.partnerCall(partner, reason, (performance.now() - started) / 1000);
-        log.warn({ partner, path: request.path, reason, status }, 'partner source call failed');
+        const fields = { partner, path: request.path, reason, status };
+        if (reason === 'credential-refused') log.error(fields, `partner source refused this adapter's credential (${partner.toUpperCase()}_SOURCE_CREDENTIAL)`);
+        else log.warn(fields, 'partner source call failed');
         throw partnerUnavailable(partner, reason);
       }
     },

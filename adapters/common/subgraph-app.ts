@@ -33,6 +33,7 @@ export function createSubgraphApp<C extends object>(
   const source = createSourceHttp({
     partner,
     baseUrl: options.sourceUrl,
+    credential: options.sourceCredential,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     breaker: options.breaker,

@@ -9,8 +9,9 @@ import { cwiRegister } from './data.js';
 export const CWI_MAX_BSNS = 50;
 export const CWI_MAX_PAGE_SIZE = 100;
 
+const CODES: Record<number, string> = { 401: 'NIET_GEAUTORISEERD', 404: 'NIET_GEVONDEN' };
 const cwiError: ErrorWriter = (reply, status, title, detail) =>
-  reply.code(status).send({ Code: status === 404 ? 'NIET_GEVONDEN' : status >= 500 ? 'STORING' : 'VALIDATIE', Melding: `${title}: ${detail}` });
+  reply.code(status).send({ Code: CODES[status] ?? (status >= 500 ? 'STORING' : 'VALIDATIE'), Melding: `${title}: ${detail}` });
 
 interface Zoekvraag {
   Bsns: string[];
@@ -39,26 +40,25 @@ function paged<T>(items: T[], page: number, pageSize: number) {
   };
 }
 
-export function createCwiSandbox(options: SandboxOptions = {}): FastifyInstance {
-  const app = createSandboxApp('cwi', new URL('./openapi.yaml', import.meta.url), options, cwiError);
+export function createCwiSandbox(options: SandboxOptions): FastifyInstance {
   const register = cwiRegister(options.populationSize);
   const unique = (bsns: string[]) => [...new Set(bsns)].sort();
 
-  app.post<{ Body: Zoekvraag }>('/api/v2/werkzoekenden/zoeken', { schema: { body: zoekvraag } }, async (request) => {
-    const { Bsns, Page, PageSize } = request.body;
-    const found = unique(Bsns).flatMap((bsn) => register.werkzoekenden.get(bsn) ?? []);
-    return paged(found, Page, PageSize);
-  });
+  return createSandboxApp('cwi', new URL('./openapi.yaml', import.meta.url), options, cwiError, (app) => {
+    app.post<{ Body: Zoekvraag }>('/api/v2/werkzoekenden/zoeken', { schema: { body: zoekvraag } }, async (request) => {
+      const { Bsns, Page, PageSize } = request.body;
+      const found = unique(Bsns).flatMap((bsn) => register.werkzoekenden.get(bsn) ?? []);
+      return paged(found, Page, PageSize);
+    });
 
-  app.post<{ Body: Zoekvraag }>('/api/v2/sollicitaties/zoeken', { schema: { body: zoekvraag } }, async (request) => {
-    const { Bsns, Page, PageSize } = request.body;
-    return paged(unique(Bsns).flatMap((bsn) => register.sollicitaties.get(bsn) ?? []), Page, PageSize);
-  });
+    app.post<{ Body: Zoekvraag }>('/api/v2/sollicitaties/zoeken', { schema: { body: zoekvraag } }, async (request) => {
+      const { Bsns, Page, PageSize } = request.body;
+      return paged(unique(Bsns).flatMap((bsn) => register.sollicitaties.get(bsn) ?? []), Page, PageSize);
+    });
 
-  app.post<{ Body: Zoekvraag }>('/api/v2/vacaturematches/zoeken', { schema: { body: zoekvraag } }, async (request) => {
-    const { Bsns, Page, PageSize } = request.body;
-    return paged(unique(Bsns).flatMap((bsn) => register.matches.get(bsn) ?? []), Page, PageSize);
+    app.post<{ Body: Zoekvraag }>('/api/v2/vacaturematches/zoeken', { schema: { body: zoekvraag } }, async (request) => {
+      const { Bsns, Page, PageSize } = request.body;
+      return paged(unique(Bsns).flatMap((bsn) => register.matches.get(bsn) ?? []), Page, PageSize);
   });
-
-  return app;
+  });
 }

@@ -44,75 +44,74 @@ const pageQuery = {
   cursor: { type: 'string', maxLength: 200 },
 } as const;
 
-export function createGemeenteSandbox(options: SandboxOptions = {}): FastifyInstance {
-  const app = createSandboxApp('gemeente', new URL('./openapi.yaml', import.meta.url), options, xmlError);
+export function createGemeenteSandbox(options: SandboxOptions): FastifyInstance {
   const register = gemeenteRegister(options.populationSize);
-  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
-    try {
-      done(null, requestParser.parse(body as string));
-    } catch {
-      done(Object.assign(new Error('the body is not well-formed XML'), { statusCode: 400 }));
+  return createSandboxApp('gemeente', new URL('./openapi.yaml', import.meta.url), options, xmlError, (app) => {
+    app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+      try {
+        done(null, requestParser.parse(body as string));
+      } catch {
+        done(Object.assign(new Error('the body is not well-formed XML'), { statusCode: 400 }));
+      }
+    });
+
+    /** One page of `list` as an XML document, or an error when the cursor is not ours. */
+    function page(reply: import('fastify').FastifyReply, root: string, attrs: Record<string, string | number>, list: GemeenteKlantRecord[], aantal: number, cursor?: string) {
+      const offset = offsetOf(cursor);
+      if (offset === undefined) return xmlError(reply, 400, 'Bad Request', 'unknown cursor');
+      const next = offset + aantal < list.length ? cursorFor(offset + aantal) : undefined;
+      return reply.type(XML).send(klantenDocument(root, { ...attrs, totaal: list.length }, list.slice(offset, offset + aantal), next));
     }
-  });
 
-  /** One page of `list` as an XML document, or an error when the cursor is not ours. */
-  function page(reply: import('fastify').FastifyReply, root: string, attrs: Record<string, string | number>, list: GemeenteKlantRecord[], aantal: number, cursor?: string) {
-    const offset = offsetOf(cursor);
-    if (offset === undefined) return xmlError(reply, 400, 'Bad Request', 'unknown cursor');
-    const next = offset + aantal < list.length ? cursorFor(offset + aantal) : undefined;
-    return reply.type(XML).send(klantenDocument(root, { ...attrs, totaal: list.length }, list.slice(offset, offset + aantal), next));
-  }
-
-  app.get<{ Params: { oin: string }; Querystring: { aantal: number; cursor?: string } }>(
-    '/gemeenten/:oin/caseload',
-    {
-      schema: {
-        params: { type: 'object', properties: { oin: { type: 'string', pattern: '^[0-9]{20}$' } } },
-        querystring: { type: 'object', properties: pageQuery, additionalProperties: false },
+    app.get<{ Params: { oin: string }; Querystring: { aantal: number; cursor?: string } }>(
+      '/gemeenten/:oin/caseload',
+      {
+        schema: {
+          params: { type: 'object', properties: { oin: { type: 'string', pattern: '^[0-9]{20}$' } } },
+          querystring: { type: 'object', properties: pageQuery, additionalProperties: false },
+        },
       },
-    },
-    async (request, reply) => {
-      const caseload = register.caseloads.get(request.params.oin);
-      if (!caseload) return xmlError(reply, 404, 'Not Found', 'no such gemeente');
-      return page(reply, 'caseload', { gemeente: request.params.oin }, caseload, request.query.aantal, request.query.cursor);
-    },
-  );
+      async (request, reply) => {
+        const caseload = register.caseloads.get(request.params.oin);
+        if (!caseload) return xmlError(reply, 404, 'Not Found', 'no such gemeente');
+        return page(reply, 'caseload', { gemeente: request.params.oin }, caseload, request.query.aantal, request.query.cursor);
+      },
+    );
 
-  app.get<{ Params: { oin: string }; Querystring: Zoekvraag & { aantal: number; cursor?: string } }>(
-    '/gemeenten/:oin/klanten',
-    {
-      schema: {
-        params: { type: 'object', properties: { oin: { type: 'string', pattern: '^[0-9]{20}$' } } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...pageQuery,
-            bsn: { type: 'string', pattern: '^[0-9]{9}$' },
-            naam: { type: 'string', minLength: 2, maxLength: 100 },
-            postcode: { type: 'string', pattern: '^[0-9]{4} ?([A-Za-z]{2})?$' },
-            telefoon: { type: 'string', pattern: '^[0-9 +-]{6,20}$' },
+    app.get<{ Params: { oin: string }; Querystring: Zoekvraag & { aantal: number; cursor?: string } }>(
+      '/gemeenten/:oin/klanten',
+      {
+        schema: {
+          params: { type: 'object', properties: { oin: { type: 'string', pattern: '^[0-9]{20}$' } } },
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              ...pageQuery,
+              bsn: { type: 'string', pattern: '^[0-9]{9}$' },
+              naam: { type: 'string', minLength: 2, maxLength: 100 },
+              postcode: { type: 'string', pattern: '^[0-9]{4} ?([A-Za-z]{2})?$' },
+              telefoon: { type: 'string', pattern: '^[0-9 +-]{6,20}$' },
+            },
           },
         },
       },
-    },
-    async (request, reply) => {
-      const caseload = register.caseloads.get(request.params.oin);
-      if (!caseload) return xmlError(reply, 404, 'Not Found', 'no such gemeente');
-      const q = request.query;
-      if (!q.bsn && !q.naam && !q.postcode && !q.telefoon) return xmlError(reply, 400, 'Bad Request', 'give bsn, naam, postcode or telefoon');
-      return page(reply, 'zoekresultaat', { gemeente: request.params.oin }, caseload.filter((k) => matches(k, q)), q.aantal, q.cursor);
-    },
-  );
+      async (request, reply) => {
+        const caseload = register.caseloads.get(request.params.oin);
+        if (!caseload) return xmlError(reply, 404, 'Not Found', 'no such gemeente');
+        const q = request.query;
+        if (!q.bsn && !q.naam && !q.postcode && !q.telefoon) return xmlError(reply, 400, 'Bad Request', 'give bsn, naam, postcode or telefoon');
+        return page(reply, 'zoekresultaat', { gemeente: request.params.oin }, caseload.filter((k) => matches(k, q)), q.aantal, q.cursor);
+      },
+    );
 
-  app.post<{ Body: { opvraging?: { 'inp.bsn'?: string[] } } }>('/klanten/opvragen', async (request, reply) => {
-    const bsns = request.body?.opvraging?.['inp.bsn'];
-    if (!Array.isArray(bsns) || bsns.length === 0 || bsns.length > GEMEENTE_MAX_BSNS || !bsns.every((b) => /^\d{9}$/.test(String(b)))) {
-      return xmlError(reply, 400, 'Bad Request', `an <opvraging> with 1 to ${GEMEENTE_MAX_BSNS} <inp.bsn> elements of nine digits`);
-    }
-    const found = [...new Set(bsns.map(String))].flatMap((bsn) => register.byBsn.get(bsn) ?? []);
-    return reply.type(XML).send(klantenDocument('klanten', { aantal: found.length }, found));
+    app.post<{ Body: { opvraging?: { 'inp.bsn'?: string[] } } }>('/klanten/opvragen', async (request, reply) => {
+      const bsns = request.body?.opvraging?.['inp.bsn'];
+      if (!Array.isArray(bsns) || bsns.length === 0 || bsns.length > GEMEENTE_MAX_BSNS || !bsns.every((b) => /^\d{9}$/.test(String(b)))) {
+        return xmlError(reply, 400, 'Bad Request', `an <opvraging> with 1 to ${GEMEENTE_MAX_BSNS} <inp.bsn> elements of nine digits`);
+      }
+      const found = [...new Set(bsns.map(String))].flatMap((bsn) => register.byBsn.get(bsn) ?? []);
+      return reply.type(XML).send(klantenDocument('klanten', { aantal: found.length }, found));
   });
-
-  return app;
+  });
 }

@@ -9,6 +9,7 @@ import { createCwiAdapter, createCwiSandbox } from '../../adapters/cwi/index.js'
 import { createGemeenteAdapter, createGemeenteSandbox } from '../../adapters/gemeente/index.js';
 import { createUwvAdapter, createUwvSandbox } from '../../adapters/uwv/index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { configuredSource, sourceUrlSetting } from '../partner-sources.js';
 import { UsageError, type Command } from './commands.js';
 import { startMetricsServer } from '../../lib/metrics-server.js';
 
@@ -16,9 +17,14 @@ const sandboxHelp = `usage: ketenpoort sandbox <uwv|cwi|gemeente>
 
 Runs one partner's sandbox: a stand-in for that partner's source API with synthetic data for the
 demo population, documented by its OpenAPI contract (GET /openapi.yaml). Point an adapter at it
-with UWV_SOURCE_URL, CWI_SOURCE_URL or GEMEENTE_SOURCE_URL.
+with UWV_SOURCE_URL, CWI_SOURCE_URL or GEMEENTE_SOURCE_URL, and give that adapter the sandbox's
+credential as UWV_SOURCE_CREDENTIAL, CWI_SOURCE_CREDENTIAL or GEMEENTE_SOURCE_CREDENTIAL.
+It answers nobody without that credential (only /health and /openapi.yaml are open), and it
+refuses to start when NODE_ENV=production: sandboxes are synthetic partners.
 
 Settings (environment):
+  SANDBOX_CREDENTIAL   bearer secret every caller must send, 16-200 printable characters
+                       without spaces, e.g. openssl rand -base64 32 (required)
   HOST                 interface to listen on (default 127.0.0.1)
   SANDBOX_PORT         port (default 0: any free port; the log line names it)
   SANDBOX_LATENCY_MS   delay added to every answer, to try a slow partner (default 0)
@@ -33,6 +39,9 @@ gateway its URL with UWV_ADAPTER_URL, CWI_ADAPTER_URL or GEMEENTE_ADAPTER_URL.
 
 Settings (environment):
   <PARTNER>_SOURCE_URL the partner's source API, e.g. UWV_SOURCE_URL (required)
+  <PARTNER>_SOURCE_CREDENTIAL
+                       the bearer credential that source issued to this adapter, e.g.
+                       UWV_SOURCE_CREDENTIAL (required)
   GATEWAY_JWKS_URL     where the gateway publishes its keys, e.g. https://ketenpoort.example/.well-known/jwks.json (required)
   PUBLIC_URL           the gateway's public URL: the only accepted token issuer
   HOST                 interface to listen on (default 127.0.0.1)
@@ -41,11 +50,6 @@ Settings (environment):
   METRICS_PORT         serve Prometheus metrics at /metrics on this port (default: off)
   LOG_LEVEL            pino level (default info)`;
 
-const SOURCE_URL: Record<Partner, keyof Config> = {
-  uwv: 'UWV_SOURCE_URL',
-  cwi: 'CWI_SOURCE_URL',
-  gemeente: 'GEMEENTE_SOURCE_URL',
-};
 const SANDBOXES = { uwv: createUwvSandbox, cwi: createCwiSandbox, gemeente: createGemeenteSandbox };
 const ADAPTERS = { uwv: createUwvAdapter, cwi: createCwiAdapter, gemeente: createGemeenteAdapter };
 
@@ -106,7 +110,14 @@ export const sandboxCommand: Command = {
     const partner = partnerFrom(args, sandboxHelp);
     if (!partner) return 0;
     const config = loadConfig(process.env, 'partner');
-    const app = SANDBOXES[partner]({ latencyMs: config.SANDBOX_LATENCY_MS, logLevel: config.LOG_LEVEL, populationSize: config.SANDBOX_POPULATION });
+    if (config.production) throw new ConfigError('NODE_ENV', 'is production: sandboxes are synthetic partners, never in production');
+    if (!config.SANDBOX_CREDENTIAL) throw new ConfigError('SANDBOX_CREDENTIAL', `is required for ketenpoort sandbox (the bearer secret its adapter sends as ${partner.toUpperCase()}_SOURCE_CREDENTIAL)`);
+    const app = SANDBOXES[partner]({
+      credential: config.SANDBOX_CREDENTIAL,
+      latencyMs: config.SANDBOX_LATENCY_MS,
+      logLevel: config.LOG_LEVEL,
+      populationSize: config.SANDBOX_POPULATION,
+    });
     await runUntilStopped(app, config, config.SANDBOX_PORT, { role: 'sandbox', partner, latencyMs: config.SANDBOX_LATENCY_MS });
   },
 };
@@ -118,13 +129,14 @@ export const adapterCommand: Command = {
     const partner = partnerFrom(args, adapterHelp);
     if (!partner) return 0;
     const config = loadConfig(process.env, 'partner');
-    const sourceUrl = config[SOURCE_URL[partner]] as string | undefined;
-    if (!sourceUrl) throw new ConfigError(SOURCE_URL[partner], `is required for ketenpoort adapter ${partner} (the partner's source API)`);
+    const source = configuredSource(config, partner);
+    if (!source) throw new ConfigError(sourceUrlSetting(partner), `is required for ketenpoort adapter ${partner} (the partner's source API)`);
     if (!config.GATEWAY_JWKS_URL) throw new ConfigError('GATEWAY_JWKS_URL', 'is required for ketenpoort adapter (the gateway publishes its internal signing keys there)');
     // Before the adapter exists, so its partner calls and circuit breaker are measured from the start.
     if (config.METRICS_PORT !== undefined) await startMetricsServer({ port: config.METRICS_PORT, host: config.METRICS_HOST, token: config.METRICS_TOKEN });
     const app = ADAPTERS[partner]({
-      sourceUrl,
+      sourceUrl: source.url,
+      sourceCredential: source.credential,
       gatewayIssuer: config.publicUrl,
       getKey: createRemoteJWKSet(new URL(config.GATEWAY_JWKS_URL)),
       timeoutMs: config.PARTNER_TIMEOUT_MS,

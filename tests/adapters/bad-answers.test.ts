@@ -28,7 +28,7 @@ async function fakeSource(route: (app: FastifyInstance) => void): Promise<string
 async function adapterOn(partner: 'uwv' | 'cwi' | 'gemeente', sourceUrl: string) {
   const create = { uwv: createUwvAdapter, cwi: createCwiAdapter, gemeente: createGemeenteAdapter }[partner];
   const signer = await createTestSigner();
-  const app = create({ sourceUrl, gatewayIssuer: ISSUER, getKey: signer.getKey, logLevel: 'silent' });
+  const app = create({ sourceUrl, sourceCredential: 'fake-source-credential', gatewayIssuer: ISSUER, getKey: signer.getKey, logLevel: 'silent' });
   servers.push(app);
   const url = await listen(app);
   const token = await signer.sign(partner);

@@ -6,10 +6,11 @@ export async function listen(app: FastifyInstance): Promise<string> {
   return app.listen({ host: '127.0.0.1', port: 0 });
 }
 
-/** Counts requests to the partner API itself (not its /health or /openapi.yaml). Call before listen. */
+/** Counts HTTP requests to the partner API itself (not its /health or /openapi.yaml), refused ones
+ *  included. At the HTTP server, so no fastify hook order or scope can hide a request from it. */
 export function countRequests(sandbox: FastifyInstance): { readonly count: number } {
   const counter = { count: 0 };
-  sandbox.addHook('onRequest', async (request) => {
+  sandbox.server.on('request', (request: { url?: string }) => {
     if (request.url !== '/health' && request.url !== '/openapi.yaml') counter.count++;
   });
   return counter;

@@ -1,8 +1,9 @@
-// Test support: one partner's sandbox and adapter on loopback ports, with a count of the calls
-// that reached the sandbox's API.
+// Test support: one partner's sandbox and adapter on loopback ports, sharing a fresh credential,
+// with a count of the calls that reached the sandbox's API.
 import type { FastifyInstance } from 'fastify';
 import type { AdapterOptions } from '../../adapters/common/adapter-options.js';
 import type { Partner } from '../../adapters/common/partner.js';
+import { randomCredential } from '../../adapters/common/sandbox-credential.js';
 import { createCwiAdapter, createCwiSandbox } from '../../adapters/cwi/index.js';
 import { createGemeenteAdapter, createGemeenteSandbox } from '../../adapters/gemeente/index.js';
 import { createUwvAdapter, createUwvSandbox } from '../../adapters/uwv/index.js';
@@ -20,6 +21,8 @@ export interface Pair {
   adapter: FastifyInstance;
   sandboxUrl: string;
   adapterUrl: string;
+  /** What the sandbox demands (and the adapter sends, unless the test gave it another). */
+  credential: string;
   sourceCalls: { readonly count: number };
   close(): Promise<void>;
 }
@@ -30,16 +33,18 @@ export async function startPair(
   options: { latencyMs?: number; adapter?: Partial<AdapterOptions> } = {},
 ): Promise<Pair> {
   const [createSandbox, createAdapter] = factories[partner];
-  const sandbox = createSandbox({ latencyMs: options.latencyMs, logLevel: 'silent' });
+  const credential = randomCredential();
+  const sandbox = createSandbox({ credential, latencyMs: options.latencyMs, logLevel: 'silent' });
   const sourceCalls = countRequests(sandbox);
   const sandboxUrl = await listen(sandbox);
-  const adapter = createAdapter({ sourceUrl: sandboxUrl, gatewayIssuer: ISSUER, getKey: signer.getKey, logLevel: 'silent', ...options.adapter });
+  const adapter = createAdapter({ sourceUrl: sandboxUrl, sourceCredential: credential, gatewayIssuer: ISSUER, getKey: signer.getKey, logLevel: 'silent', ...options.adapter });
   const adapterUrl = await listen(adapter);
   return {
     sandbox,
     adapter,
     sandboxUrl,
     adapterUrl,
+    credential,
     sourceCalls,
     async close() {
       await adapter.close();

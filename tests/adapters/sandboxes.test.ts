@@ -8,6 +8,7 @@ import { createCwiSandbox } from '../../adapters/cwi/index.js';
 import { createGemeenteSandbox } from '../../adapters/gemeente/index.js';
 import { createUwvSandbox } from '../../adapters/uwv/index.js';
 import { servedRoutes } from '../../adapters/common/sandbox-app.js';
+import { randomCredential } from '../../adapters/common/sandbox-credential.js';
 import { fromDutchDate } from '../../adapters/common/dates.js';
 import { ORG } from '../../adapters/population/organisations.js';
 import { population, REFERENCE_DATE } from '../../adapters/population/population.js';
@@ -16,11 +17,14 @@ import { listen } from './loopback.js';
 import { openapiOf, openapiPath, schemaValidator } from './openapi-contract.js';
 
 const bsns = population().map((c) => c.bsn);
+// Each sandbox's own credential; what a caller without it gets is in sandbox-credentials.test.ts.
+const credential = randomCredential();
+const authorization = `Bearer ${credential}`;
 const sandboxes: Record<string, { app: FastifyInstance; url: string }> = {};
 
 beforeAll(async () => {
   for (const [name, create] of [['uwv', createUwvSandbox], ['cwi', createCwiSandbox], ['gemeente', createGemeenteSandbox]] as const) {
-    const app = create({ logLevel: 'silent' });
+    const app = create({ credential, logLevel: 'silent' });
     sandboxes[name] = { app, url: await listen(app) };
   }
 });
@@ -29,7 +33,7 @@ afterAll(async () => {
 });
 
 const post = async (url: string, body: unknown, type = 'application/json') => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': type, authorization }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 };
 
@@ -144,7 +148,7 @@ describe('gemeente sandbox', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const res = await fetch(`${sandboxes.gemeente!.url}/gemeenten/${ORG.amsterdam.oin}/caseload?aantal=25${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await fetch(`${sandboxes.gemeente!.url}/gemeenten/${ORG.amsterdam.oin}/caseload?aantal=25${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/xml');
       const doc = parser.parse(await res.text()).caseload;

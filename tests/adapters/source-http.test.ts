@@ -7,28 +7,31 @@ import { createSourceHttp } from '../../adapters/common/source-http.js';
 import { listen } from './loopback.js';
 
 const log = pino({ level: 'silent' });
+const CREDENTIAL = 'source-credential-for-tests';
 let server: FastifyInstance | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
-/** A source that answers `statuses` in turn (then 200), counting calls. */
+/** A source that answers `statuses` in turn (then 200), counting calls and keeping their Authorization. */
 async function flakySource(statuses: number[]) {
   let calls = 0;
+  const authorizations: (string | undefined)[] = [];
   server = Fastify();
-  server.all('/x', async (_req, reply) => {
+  server.all('/x', async (req, reply) => {
+    authorizations.push(req.headers.authorization);
     const status = statuses[calls++] ?? 200;
     return reply.code(status).send({ status });
   });
   const url = await listen(server);
-  return { url, calls: () => calls };
+  return { url, calls: () => calls, authorizations };
 }
 
 describe('createSourceHttp', () => {
   it('retries a read after 5xx answers and succeeds', async () => {
     const source = await flakySource([503, 502]);
-    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, timeoutMs: 1000, log });
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log });
     const res = await http.send({ method: 'POST', path: '/x', accept: 'application/json', read: true });
     expect(res.status).toBe(200);
     expect(source.calls()).toBe(3);
@@ -37,7 +40,7 @@ describe('createSourceHttp', () => {
 
   it('never retries a write', async () => {
     const source = await flakySource([503]);
-    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, timeoutMs: 1000, log });
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log });
     await expect(http.send({ method: 'POST', path: '/x', accept: 'application/json', read: false })).rejects.toMatchObject({
       extensions: { code: 'PARTNER_UNAVAILABLE', partner: 'uwv', reason: 'http-error' },
     });
@@ -47,7 +50,7 @@ describe('createSourceHttp', () => {
 
   it('does not retry a 4xx, and 4xx answers do not open the breaker', async () => {
     const source = await flakySource(Array(10).fill(400));
-    const http = createSourceHttp({ partner: 'cwi', baseUrl: source.url, timeoutMs: 1000, log, breaker: { volumeThreshold: 2 } });
+    const http = createSourceHttp({ partner: 'cwi', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log, breaker: { volumeThreshold: 2 } });
     for (let i = 0; i < 6; i++) await expect(http.send({ method: 'GET', path: '/x', accept: 'application/json', read: true })).rejects.toBeDefined();
     expect(source.calls()).toBe(6);
     expect(http.breakerOpen).toBe(false);
@@ -56,7 +59,7 @@ describe('createSourceHttp', () => {
 
   it('stops retrying when the budget is spent', async () => {
     const source = await flakySource(Array(50).fill(500));
-    const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, timeoutMs: 300, log, retry: { retries: 40, baseDelayMs: 100, maxDelayMs: 100 } });
+    const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 300, log, retry: { retries: 40, baseDelayMs: 100, maxDelayMs: 100 } });
     const started = Date.now();
     await expect(http.send({ method: 'GET', path: '/x', accept: 'application/xml', read: true })).rejects.toMatchObject({ extensions: { partner: 'gemeente' } });
     expect(Date.now() - started).toBeLessThan(300 + 300);
@@ -66,7 +69,7 @@ describe('createSourceHttp', () => {
 
   it('opens the breaker after repeated 5xx, fails fast while open, and closes after a good trial call', async () => {
     const source = await flakySource(Array(4).fill(503));
-    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, timeoutMs: 1000, log, retry: { retries: 0 }, breaker: { volumeThreshold: 4, resetTimeoutMs: 300 } });
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log, retry: { retries: 0 }, breaker: { volumeThreshold: 4, resetTimeoutMs: 300 } });
     const read = () => http.send({ method: 'GET', path: '/x', accept: 'application/json', read: true });
     for (let i = 0; i < 4; i++) await expect(read()).rejects.toMatchObject({ extensions: { reason: 'http-error' } });
     expect(http.breakerOpen).toBe(true);
@@ -78,9 +81,24 @@ describe('createSourceHttp', () => {
     http.close();
   });
 
+  it('sends its credential on every call; a source refusing it (401, 403) is credential-refused, not retried, no outage', async () => {
+    const source = await flakySource([401, 403, 401, 403, 401, 403]);
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log, breaker: { volumeThreshold: 2 } });
+    for (let i = 0; i < 6; i++) {
+      await expect(http.send({ method: 'POST', path: '/x', accept: 'application/json', read: true })).rejects.toMatchObject({
+        extensions: { code: 'PARTNER_UNAVAILABLE', partner: 'uwv', reason: 'credential-refused' },
+      });
+    }
+    expect(source.calls()).toBe(6);
+    expect(http.breakerOpen).toBe(false);
+    expect((await http.send({ method: 'GET', path: '/x', accept: 'application/json', read: true })).status).toBe(200);
+    expect(new Set(source.authorizations)).toEqual(new Set([`Bearer ${CREDENTIAL}`]));
+    http.close();
+  });
+
   it('expects the statuses the caller handles itself', async () => {
     const source = await flakySource([404]);
-    const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, timeoutMs: 1000, log });
+    const http = createSourceHttp({ partner: 'gemeente', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log });
     expect((await http.send({ method: 'GET', path: '/x', accept: 'application/xml', read: true, expect: [404] })).status).toBe(404);
     http.close();
   });

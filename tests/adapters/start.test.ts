@@ -2,6 +2,7 @@
 // used as given (nothing started for that partner); a configured source URL gets an adapter but no
 // sandbox; one sandbox can be stopped alone; close is safe to repeat.
 import { describe, expect, it } from 'vitest';
+import { randomCredential } from '../../adapters/common/sandbox-credential.js';
 import { createUwvSandbox } from '../../adapters/uwv/index.js';
 import { graphqlUrl, startPartners } from '../../adapters/start.js';
 import { population } from '../../adapters/population/population.js';
@@ -30,13 +31,14 @@ describe('startPartners', () => {
 
   it('uses a configured adapter as given and points an adapter at a configured source', async () => {
     const signer = await createTestSigner();
-    const realUwv = createUwvSandbox({ logLevel: 'silent' });
+    const credential = randomCredential();
+    const realUwv = createUwvSandbox({ credential, logLevel: 'silent' });
     const uwvSource = await listen(realUwv);
     const partners = await startPartners({
       ...base,
       getKey: signer.getKey,
       adapterUrls: { cwi: 'http://cwi-adapter.example:4202' },
-      sourceUrls: { uwv: uwvSource },
+      sources: { uwv: { url: uwvSource, credential } },
     });
     try {
       expect(partners.urls.cwi).toBe('http://cwi-adapter.example:4202/graphql');

@@ -5,6 +5,7 @@
 // documented layout is the tested one: PostgreSQL, two gateway instances, three adapters as their
 // own services, each beside its partner's source API (here its sandbox). Tokens come from a real
 // OIDC-style issuer (its JWKS served here), as in production, where the development issuer is off.
+// Each sandbox shares a credential with its own adapter only (one .env variable per partner).
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +47,13 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** What .env.example asks for: one credential per partner, shared by its adapter and its sandbox. */
+const CREDENTIALS = {
+  UWV_SOURCE_CREDENTIAL: 'compose-uwv-credential-0123456789',
+  CWI_SOURCE_CREDENTIAL: 'compose-cwi-credential-0123456789',
+  GEMEENTE_SOURCE_CREDENTIAL: 'compose-gemeente-credential-0123456789',
+};
 
 let issuerServer: ReturnType<typeof Fastify>;
 let signingKey: CryptoKey;
@@ -93,6 +101,7 @@ beforeAll(async () => {
     OIDC_ISSUER: issuer,
     OIDC_JWKS_URL: `${issuer}/jwks`,
     LOG_LEVEL: 'info',
+    ...CREDENTIALS,
   };
   const services = Object.entries(compose.services).filter(([name]) => name !== 'postgres');
   // Each service's ports, from the settings it listens on, mapped to free local ports.
@@ -189,6 +198,22 @@ describe.skipIf(!usingPostgres)('the compose layout, as processes', () => {
       const text = await (await fetch(metricsUrls.get(`adapter-${partner}`)!)).text();
       expect(text, partner).toMatch(new RegExp(`ketenpoort_partner_request_duration_seconds_count\\{partner="${partner}",outcome="ok"\\} [1-9]`));
     }
+  });
+
+  it("each sandbox answers only its own adapter's credential: none, or another partner's, gets 401", async () => {
+    const bsn = findDemoPerson('client-fatima')!.bsn!;
+    const ask = (authorization?: string) =>
+      fetch(`${urls.get('sandbox-uwv')}/v1/uitkeringen/zoeken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ burgerservicenummers: [bsn] }),
+      });
+    for (const authorization of [undefined, `Bearer ${CREDENTIALS.CWI_SOURCE_CREDENTIAL}`]) {
+      const res = await ask(authorization);
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(bsn);
+    }
+    expect((await ask(`Bearer ${CREDENTIALS.UWV_SOURCE_CREDENTIAL}`)).status).toBe(200);
   });
 
   it('refuses a token the identity provider did not sign, and the development issuer is off', async () => {

@@ -12,7 +12,7 @@ describe.skipIf(skipBrowserTests)(`a partner that is down (${skipBrowserTests ? 
   beforeAll(async () => {
     // Port 9 (discard) on loopback: nothing listens, so UWV's source refuses every call at once.
     // A generous timeout for the others, so a busy test machine does not make them look down too.
-    [t, browser] = await Promise.all([startTestApp({ env: { UWV_SOURCE_URL: 'http://127.0.0.1:9', PARTNER_TIMEOUT_MS: '5000' } }), launch()]);
+    [t, browser] = await Promise.all([startTestApp({ env: { UWV_SOURCE_URL: 'http://127.0.0.1:9', UWV_SOURCE_CREDENTIAL: 'nobody-listens-there-anyway', PARTNER_TIMEOUT_MS: '5000' } }), launch()]);
   });
   afterAll(async () => {
     await browser?.close();
