@@ -19,6 +19,7 @@ const PRODUCTION = {
   DATABASE_URL: 'postgresql://ketenpoort@db.example/ketenpoort',
   UWV_ADAPTER_URL: 'https://adapter-uwv.example/graphql',
   CWI_SOURCE_URL: 'https://cwi.example/api',
+  CWI_SOURCE_CREDENTIAL: 'issued-by-cwi-to-our-adapter',
   GEMEENTE_ADAPTER_URL: 'https://adapter-gemeente.example/graphql',
   OIDC_ISSUER: 'https://login.example',
   OIDC_JWKS_URL: 'https://login.example/jwks',
