@@ -124,7 +124,7 @@ export type Env = z.infer<typeof schema>;
 
 /** Settings whose value a configuration error must not repeat (it ends up in logs). */
 const SECRETS = new Set<string>([
-  'OIDC_CLIENT_SECRET', 'PAGES_SESSION_KEY', 'LOG_SUBJECT_KEY', 'KEY_ENCRYPTION_KEY', 'METRICS_TOKEN',
+  'OIDC_CLIENT_SECRET', 'PAGES_SESSION_KEY', 'LOG_SUBJECT_KEY', 'KEY_ENCRYPTION_KEY', 'CHAIN_HEAD_KEY', 'METRICS_TOKEN',
   'UWV_SOURCE_CREDENTIAL', 'CWI_SOURCE_CREDENTIAL', 'GEMEENTE_SOURCE_CREDENTIAL', 'SANDBOX_CREDENTIAL',
 ]);
 
