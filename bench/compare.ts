@@ -21,14 +21,14 @@
 //   --population 600 (synthetic people in the sandboxes) --blocks 50 (blocks the uploads go to)
 //   --profile DIR (a V8 CPU profile of every process) --node-args="…" (flags for Ketenpoort's node)
 //   --issuer-port N and --adapter uwv=URL,cwi=URL,gemeente=URL: adapters deployed elsewhere (README)
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ORG } from '../adapters/population/organisations.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
+import { startPartnerProcesses } from './support/partners.js';
 import { measure, type LoadResult } from './support/load.js';
-import { freePort, KETENPOORT_BIN, memoryOf, startProcess, type Proc } from './support/processes.js';
+import { memoryOf } from './support/processes.js';
 import { PAGE_SIZE, type QueryName } from './support/queries.js';
 import { startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
 import { measureRawInserts, measureUploads, prepareUploads } from './support/uploads.js';
@@ -71,33 +71,12 @@ const starts: { db: Db; start_to_ready_s: number; idle_rss_mb: number }[] = [];
 
 // ---------------------------------------------------------------- partners, shared by every target
 const issuer = await startBenchIssuer(Number(values['issuer-port']));
-const partnerProcs: Proc[] = [];
 const quiet = { LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 const profiling = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
 const kpNode = [...profiling, ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
-let adapterUrls: Record<'uwv' | 'cwi' | 'gemeente', string>;
-if (values.adapter) {
-  adapterUrls = Object.fromEntries(list(values.adapter).map((kv) => kv.split('=') as [string, string])) as typeof adapterUrls;
-} else {
-  adapterUrls = {} as typeof adapterUrls;
-  for (const partner of ['uwv', 'cwi', 'gemeente'] as const) {
-    const sandboxPort = await freePort();
-    const credential = randomBytes(32).toString('base64url');
-    const sandbox = await startProcess(`sandbox ${partner}`, [...profiling, KETENPOORT_BIN, 'sandbox', partner],
-      { ...quiet, SANDBOX_PORT: String(sandboxPort), SANDBOX_POPULATION: values.population, SANDBOX_CREDENTIAL: credential }, { url: `http://127.0.0.1:${sandboxPort}` });
-    const adapterPort = await freePort();
-    const adapter = await startProcess(`adapter ${partner}`, [...profiling, KETENPOORT_BIN, 'adapter', partner], {
-      ...quiet,
-      ADAPTER_PORT: String(adapterPort),
-      [`${partner.toUpperCase()}_SOURCE_URL`]: sandbox.url,
-      [`${partner.toUpperCase()}_SOURCE_CREDENTIAL`]: credential,
-      PUBLIC_URL: issuer.issuer,
-      GATEWAY_JWKS_URL: issuer.jwksUrl,
-    }, { url: `http://127.0.0.1:${adapterPort}` });
-    partnerProcs.push(sandbox, adapter);
-    adapterUrls[partner] = `${adapter.url}/graphql`;
-  }
-}
+const partners = values.adapter ? undefined : await startPartnerProcesses({ issuer, population: values.population!, node: profiling });
+const adapterUrls = partners?.adapterUrls
+  ?? (Object.fromEntries(list(values.adapter!).map((kv) => kv.split('=') as [string, string])) as Record<'uwv' | 'cwi' | 'gemeente', string>);
 const targetEnv = {
   ...quiet,
   UWV_ADAPTER_URL: adapterUrls.uwv,
@@ -234,7 +213,7 @@ try {
     }
   }
 } finally {
-  for (const p of partnerProcs.reverse()) await p.stop();
+  await partners?.stop();
   await issuer.close();
 }
 

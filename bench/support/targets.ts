@@ -63,11 +63,21 @@ export interface KetenpoortTarget extends Endpoint {
  */
 export async function startKetenpoort(
   db: Db,
-  o: { serverUrl: string; issuer: BenchIssuer; env: Record<string, string | undefined>; node: string[] },
+  o: {
+    serverUrl: string; issuer: BenchIssuer; env: Record<string, string | undefined>; node: string[];
+    /** How Ketenpoort reaches the database (the soak run puts a proxy it can cut in between). */
+    via?: (url: string) => string;
+    /** Another instance on the database of this one (PostgreSQL): nothing is created or dropped. */
+    beside?: KetenpoortTarget;
+  },
 ): Promise<KetenpoortTarget> {
   let url: string | undefined;
   let dataDir = '';
   let drop: () => Promise<void>;
+  if (o.beside) {
+    if (db !== 'postgres' || !o.beside.database.url) throw new Error('a second instance needs PostgreSQL');
+    return launch(o.beside.database.url, '', async () => {}, o);
+  }
   if (db === 'postgres') {
     const name = `kp_bench_${randomBytes(5).toString('hex')}`;
     await admin(o.serverUrl, `CREATE DATABASE ${name}`);
@@ -90,11 +100,20 @@ export async function startKetenpoort(
   } finally {
     await database.close();
   }
+  return launch(url, dataDir, drop, o);
+}
+
+async function launch(
+  url: string | undefined,
+  dataDir: string,
+  drop: () => Promise<void>,
+  o: { issuer: BenchIssuer; env: Record<string, string | undefined>; node: string[]; via?: (url: string) => string },
+): Promise<KetenpoortTarget> {
   const port = await freePort();
   const env = {
     ...BENCH_LIMITS,
     ...o.env,
-    ...(url ? { DATABASE_URL: url } : { DATA_DIR: join(dataDir, '..') }),
+    ...(url ? { DATABASE_URL: o.via ? o.via(url) : url } : { DATA_DIR: join(dataDir, '..') }),
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     PORT: String(port),

@@ -27,6 +27,7 @@ export const reportBody = () => ({
 
 export interface UploadTarget {
   trajectId: string;
+  consentId: string;
   consentToken: string;
 }
 
@@ -56,14 +57,20 @@ export async function prepareUploads(url: string, token: Tokens, n: number): Pro
       },
     });
     const trajectId = toewijzing.wijsTrajectToe.trajectId as string;
-    const consent = await gql(url, client, `mutation($i: ToestemmingInvoer!) { verleenToestemming(invoer: $i) { id } }`, {
-      i: { trajectId, bureau: ORG.werkfit.oin, bevoegdheden: ['rapportage:schrijven'], geldigTot: day(new Date(Date.now() + 100 * 86_400_000)) },
-    });
-    const res = await fetch(`${url}/toestemmingen/${consent.verleenToestemming.id}/token`, { headers: { authorization: `Bearer ${rib}` } });
-    if (!res.ok) throw new Error(`setup: consent token answered ${res.status}`);
-    out.push({ trajectId, consentToken: ((await res.json()) as { consent_token: string }).consent_token });
+    out.push({ trajectId, ...(await grantConsent(url, { client, rib }, trajectId)) });
   }
   return out;
+}
+
+/** The client grants Werkfit consent on the trajectory; Werkfit fetches its consent token. */
+export async function grantConsent(url: string, bearer: { client: string; rib: string }, trajectId: string): Promise<{ consentId: string; consentToken: string }> {
+  const consent = await gql(url, bearer.client, `mutation($i: ToestemmingInvoer!) { verleenToestemming(invoer: $i) { id } }`, {
+    i: { trajectId, bureau: ORG.werkfit.oin, bevoegdheden: ['rapportage:schrijven'], geldigTot: day(new Date(Date.now() + 100 * 86_400_000)) },
+  });
+  const consentId = consent.verleenToestemming.id as string;
+  const res = await fetch(`${url}/toestemmingen/${consentId}/token`, { headers: { authorization: `Bearer ${bearer.rib}` } });
+  if (!res.ok) throw new Error(`setup: consent token answered ${res.status}`);
+  return { consentId, consentToken: ((await res.json()) as { consent_token: string }).consent_token };
 }
 
 export async function measureUploads(
