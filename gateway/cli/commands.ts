@@ -3,14 +3,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { applyMigrations } from '../db/migrations.js';
-import { signDevTokenFor } from '../auth/dev-issuer.js';
 import { demoPeople } from '../demo/people.js';
 import { seedDemoData } from '../demo/seed.js';
-import { createKeyStore } from '../keys/key-store.js';
 import { openConfiguredDatabase } from '../runtime.js';
 import { serve } from './serve.js';
 import { adapterCommand, sandboxCommand } from './partner-commands.js';
 import { verifyChainCommand } from './rapportage-commands.js';
+import { printDevToken } from './token-command.js';
 
 export class UsageError extends Error {}
 
@@ -69,8 +68,10 @@ Running it again changes nothing.
 
 const tokenHelp = `usage: ketenpoort token <person-id>
 
-Signs an access token for a demo person with the development issuer and prints it. Refused unless
-DEV_ISSUER=on. Asks the running gateway at PUBLIC_URL; with none running, uses the database directly.
+Asks the running gateway's development issuer for an access token for a demo person and prints it.
+The gateway is found at PUBLIC_URL, or else http://HOST:PORT: give the token command the same
+PORT (HOST, PUBLIC_URL) the gateway runs with. Its development issuer is on with 'npm start'
+('ketenpoort serve --demo') or DEV_ISSUER=on. Opens no database and writes no files.
 'ketenpoort seed --print' lists the person ids.`;
 
 export const commands: Record<string, Command> = {
@@ -131,44 +132,15 @@ export const commands: Record<string, Command> = {
     },
   },
   token: {
-    summary: 'sign a token for a demo person (development issuer)',
+    summary: 'get a token for a demo person from the running gateway (development issuer)',
     help: tokenHelp,
     async run(args) {
       const parsed = parse(args, {}, tokenHelp);
       if (!parsed) return 0;
       const personId = parsed.positionals[0];
       if (!personId) throw new UsageError('name a demo person');
-      const config = loadConfig();
-      if (!config.DEV_ISSUER) {
-        console.error('ketenpoort token: the development issuer is off; start with DEV_ISSUER=on (never in production)');
-        return 1;
-      }
-      const viaServer = await fetch(`${config.publicUrl}/dev-issuer/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ person: personId }),
-      }).catch(() => undefined);
-      if (viaServer) {
-        const body = (await viaServer.json()) as { access_token?: string; detail?: string };
-        if (!viaServer.ok || !body.access_token) {
-          console.error(`ketenpoort token: ${body.detail ?? `the gateway answered ${viaServer.status}`}`);
-          return 1;
-        }
-        console.log(body.access_token);
-        return 0;
-      }
-      const db = await openConfiguredDatabase(config);
-      try {
-        await applyMigrations(db);
-        const token = await signDevTokenFor(createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }), personId, { publicUrl: config.publicUrl });
-        if (!token) {
-          console.error(`ketenpoort token: no demo person "${personId}" ('ketenpoort seed --print' lists them)`);
-          return 1;
-        }
-        console.log(token);
-      } finally {
-        await db.close();
-      }
+      refuseInProduction('token (the development issuer)');
+      return printDevToken(loadConfig(), personId);
     },
   },
   'verify-chain': verifyChainCommand,

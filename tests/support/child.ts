@@ -20,8 +20,10 @@ process.once('exit', () => {
   for (const p of alive) p.kill('SIGKILL');
 });
 
-export function runKetenpoort(args: string[], env: Record<string, string | undefined>): Child {
+/** `cwd`: where it runs (a test that checks what it writes to the current folder gives its own). */
+export function runKetenpoort(args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): Child {
   const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
     // As in testConfig (app.ts): no load shedding (a busy test machine lags on its own) and limits
     // far above any test; a test that is about them sets its own.
     env: {
