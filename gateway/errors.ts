@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   /** The request itself is malformed (not JSON, no query, wrong shape), before any field is read. */
   BAD_REQUEST: 400,
   CONFLICT: 409,
+  /** Stored content no longer matches its recorded SHA-256 (a PDF attachment): nothing is sent, an operator must look. */
+  INTEGRITY_FAILED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -1,7 +1,8 @@
 // The web pages, served by the gateway: shared/ (layout, components, session, login, graph client)
 // and one folder per role (client/, klantmanager/, rib/, auditor/). An encapsulated plugin: its
 // cookies, form parsing, CSRF check, security headers and HTML error pages apply to the pages only,
-// never to /graphql or the REST API. Pages read and change personal data through the graph alone.
+// never to /graphql or the REST API. Pages read and change personal data through the graph alone,
+// and open a report's PDF through its REST route with the person's own token (shared/bijlage-download.ts).
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';

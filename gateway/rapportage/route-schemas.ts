@@ -181,3 +181,45 @@ export const postBijlageSchema = {
   },
   validatorCompiler: documentedOnly,
 };
+
+/** A PDF answer (pdf-answer.ts): the file itself, as a download. */
+const pdfAnswer = {
+  description: 'the PDF, checked against its stored SHA-256 before it was sent',
+  headers: {
+    ...json('', {}).headers,
+    'Content-Disposition': { type: 'string', description: '`attachment; filename="<ASCII name>"; filename*=UTF-8\'\'<the name, percent-encoded>`' },
+    'Repr-Digest': { type: 'string', description: 'the SHA-256 of the file (RFC 9530), as in the attachment receipt' },
+    'X-Content-Type-Options': { type: 'string', const: 'nosniff' },
+  },
+  content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } },
+};
+
+const bijlageId = { type: 'string', description: 'the attachment (bijlageId of its receipt, id in a report\'s bijlagen)' } as const;
+
+export const getOwnBijlageSchema = {
+  schema: {
+    tags: TAGS,
+    operationId: 'getEigenBijlage',
+    security: BEARER,
+    summary: 'A PDF from the RIB\'s own block of a trajectory',
+    description: 'Needs the same consent as reading the block. Every opening is in the client\'s processing log.',
+    params: { ...params, required: ['trajectId', 'bijlageId'], properties: { ...params.properties, bijlageId } },
+    headers: ribHeaders(false),
+    response: { 200: pdfAnswer, ...problems('BAD_USER_INPUT', ...REFUSED, 'INTEGRITY_FAILED', ...ALWAYS) },
+  },
+  validatorCompiler: documentedOnly,
+};
+
+export const getBijlageSchema = {
+  schema: {
+    tags: TAGS,
+    operationId: 'getBijlage',
+    security: BEARER,
+    summary: 'A PDF named in a report, for the client it is about or the klantmanager of their gemeente',
+    description: 'The client: files of reports about them. The klantmanager: files of reports on trajectories of their own gemeente, while the client is on the caseload. Every opening is in the client\'s processing log.',
+    params: { type: 'object', required: ['bijlageId'], properties: { bijlageId } },
+    headers: { type: 'object', required: ['authorization'], properties: { authorization: { type: 'string', description: '`Bearer <access token>` of the client or klantmanager' }, traceparent: ribHeaders(false).properties.traceparent } },
+    response: { 200: pdfAnswer, ...problems('UNAUTHENTICATED', 'FORBIDDEN', 'INTEGRITY_FAILED', ...ALWAYS) },
+  },
+  validatorCompiler: documentedOnly,
+};

@@ -2,14 +2,18 @@
 //   POST /rib/v1/trajecten/{trajectId}/rapportages   JSON report      → 201 receipt (200 on a replay)
 //   GET  /rib/v1/trajecten/{trajectId}/rapportages   the RIB's own block
 //   POST /rib/v1/trajecten/{trajectId}/bijlagen      application/pdf  → 201 attachment receipt
+//   GET  /rib/v1/trajecten/{trajectId}/bijlagen/{bijlageId}   a PDF of the RIB's own block
+//   GET  /bijlagen/{bijlageId}   a PDF named in a report: the client, the klantmanager (and their pages)
 // Headers: Authorization (the RIB's bearer token), Consent-Token, Idempotency-Key on writes.
 // Errors are problem+json from the app's error handler.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KetenError } from '../errors.js';
 import { traceFromHeader } from '../logs/trace.js';
+import { openAttachment } from './attachment-download.js';
 import { MAX_PDF_BYTES, parseFileName } from './attachments.js';
-import { getBlockSchema, postBijlageSchema, postRapportageSchema } from './route-schemas.js';
-import { readOwnBlock, submitBijlage, submitRapportage } from './submit.js';
+import { sendPdf } from './pdf-answer.js';
+import { getBijlageSchema, getBlockSchema, getOwnBijlageSchema, postBijlageSchema, postRapportageSchema } from './route-schemas.js';
+import { openOwnBijlage, readOwnBlock, submitBijlage, submitRapportage } from './submit.js';
 import { MAX_BODY_BYTES } from './validation.js';
 
 interface TrajectParams {
@@ -46,6 +50,18 @@ export async function rapportageRoutes(app: FastifyInstance) {
     const block = await readOwnBlock(app.services, traceFromHeader(request.headers.traceparent), call);
     reply.header('cache-control', 'no-store');
     return block;
+  });
+
+  app.get<{ Params: { trajectId: string; bijlageId: string } }>('/rib/v1/trajecten/:trajectId/bijlagen/:bijlageId', getOwnBijlageSchema, async (request, reply) => {
+    const call = await ribCall(app, request);
+    const file = await openOwnBijlage(app.services, traceFromHeader(request.headers.traceparent), request.log, { ...call, bijlageId: request.params.bijlageId });
+    return sendPdf(reply, file);
+  });
+
+  app.get<{ Params: { bijlageId: string } }>('/bijlagen/:bijlageId', getBijlageSchema, async (request, reply) => {
+    const caller = await app.authenticate(request);
+    const file = await openAttachment(app.services, traceFromHeader(request.headers.traceparent), request.log, caller, request.params.bijlageId);
+    return sendPdf(reply, file);
   });
 
   // PDFs: their own scope, so only this route accepts application/pdf. Fastify streams the body and

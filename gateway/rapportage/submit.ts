@@ -6,6 +6,8 @@ import type { Caller } from '../auth/caller.js';
 import { authorizeRibAction } from '../consent/enforce.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { openOwnAttachment } from './attachment-download.js';
 import { storeBijlage } from './attachments.js';
 import { ribBlock } from './reads.js';
 import { appendRapportage } from './store.js';
@@ -37,4 +39,10 @@ export async function submitBijlage(services: ChainServices, trace: TraceContext
 export async function readOwnBlock(services: ChainServices, trace: TraceContext, call: RibCall) {
   const permit = await permitFor(services, trace, call);
   return ribBlock(services, trace, permit, call.caller, permit.trajectId);
+}
+
+/** Opening a file of its own block: the same consent as reading the block. */
+export async function openOwnBijlage(services: ChainServices, trace: TraceContext, log: Pick<FastifyBaseLogger, 'error'>, call: RibCall & { bijlageId: string }) {
+  const permit = await permitFor(services, trace, call);
+  return openOwnAttachment(services, trace, log, permit, call.caller, permit.trajectId, call.bijlageId);
 }

@@ -43,10 +43,12 @@ describe('the OpenAPI document', () => {
     expect(doc.info.version).toBe(API_VERSION);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/.well-known/jwks.json',
+      '/bijlagen/{bijlageId}',
       '/controle/v1/export',
       '/health',
       '/ready',
       '/rib/v1/trajecten/{trajectId}/bijlagen',
+      '/rib/v1/trajecten/{trajectId}/bijlagen/{bijlageId}',
       '/rib/v1/trajecten/{trajectId}/rapportages',
       '/toestemmingen/{id}/ontvangstbewijs',
       '/toestemmingen/{id}/token',

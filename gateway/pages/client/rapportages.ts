@@ -5,12 +5,15 @@ import { alert, badge, heading, linkButton, paragraph } from '../shared/componen
 import { isId } from '../shared/ids.js';
 import type { Pages } from '../shared/context.js';
 import { datum } from '../shared/format.js';
+import { bijlageRoute } from '../shared/bijlage-download.js';
 import { html } from '../shared/html.js';
 import { KETENHOOFD_SELECTION, ketenhoofdText, RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Ketenhoofd, type Rapportage } from '../shared/rapportage-view.js';
 
 export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages) {
   const mine = async (request: Parameters<Pages['session']>[0]) =>
     (await pages.graph<{ mijnRapportages: Rapportage[] }>(pages.session(request), `query MijnRapportages { mijnRapportages { ${RAPPORTAGE_FIELDS} } }`)).data?.mijnRapportages ?? [];
+
+  bijlageRoute(app, pages, '/mijn', '/mijn/rapportages');
 
   app.get('/mijn/rapportages', async (request, reply) => {
     const { data } = await pages.graph<{ mijnRapportages: (Rapportage & { blokId: string })[]; mijnKetenhoofden: (Ketenhoofd & { blokId: string })[] }>(
@@ -54,7 +57,7 @@ export async function clientRapportageRoutes(app: FastifyInstance, pages: Pages)
     const versions = all.filter((x) => x.origineel === r.origineel && x.id !== r.id).sort((a, b) => b.versie - a.versie);
     const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/mijn/rapportages">Terug naar alle rapportages</a></p>
       ${heading(1, rapportageTitle(r))}
-      ${rapportageBody(r, 1)}
+      ${rapportageBody(r, 1, '/mijn/bijlagen')}
       ${versions.length
         ? html`${heading(2, 'Andere versies van deze rapportage')}
           <ul class="utrecht-unordered-list">${versions.map(

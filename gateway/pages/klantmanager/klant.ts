@@ -7,6 +7,7 @@ import { SIGNAL_FIELDS, signalList, type Signalering } from './caseload-view.js'
 import type { Pages } from '../shared/context.js';
 import { datum } from '../shared/format.js';
 import { partnerDown } from '../shared/graph-client.js';
+import { bijlageRoute } from '../shared/bijlage-download.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { bsnFromRef } from './klant-ref.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
@@ -48,7 +49,7 @@ function blockView(b: Blok, block: BlokMetRapportages | undefined): SafeHtml {
       ? html`<ul class="kp-reports">${sorted.map(
           (r) => html`<li class="kp-report"><details class="kp-details"${r.actueel && r === sorted[0] ? html` open` : ''}>
             <summary>${rapportageTitle(r)}${r.versie > 1 ? `, versie ${r.versie}` : ''}${r.actueel ? '' : ' (vervangen)'} — ontvangen ${datum(r.ontvangenOp)}</summary>
-            <div class="kp-report__body">${rapportageBody(r, 4)}</div>
+            <div class="kp-report__body">${rapportageBody(r, 4, '/klantmanager/bijlagen')}</div>
           </details></li>`,
         )}</ul>`
       : paragraph('Nog geen rapportages in dit blok.')}
@@ -57,6 +58,8 @@ function blockView(b: Blok, block: BlokMetRapportages | undefined): SafeHtml {
 }
 
 export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages) {
+  bijlageRoute(app, pages, '/klantmanager', '/klantmanager');
+
   app.get<{ Params: { ref: string } }>('/klantmanager/klanten/:ref', async (request, reply) => {
     const bsn = bsnFromRef(pages.sealer, request.params.ref);
     if (!bsn) {

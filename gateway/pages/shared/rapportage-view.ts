@@ -19,7 +19,7 @@ export interface Rapportage {
   aanwezigheid: { gepland: number; aanwezig: number; afwezigMetBericht: number; afwezigZonderBericht: number; toelichting: string | null };
   resultaat: string | null;
   advies: string | null;
-  bijlagen: { bestandsnaam: string }[];
+  bijlagen: { id: string; bestandsnaam: string; grootte: number }[];
   bureau: { naam: string } | null;
   ontvangenOp: string;
 }
@@ -27,7 +27,7 @@ export interface Rapportage {
 export const RAPPORTAGE_FIELDS = `id trajectId volgnummer soort origineel versie actueel
   periode { van tot } doelen { soort omschrijving voortgang toelichting } activiteiten { datum omschrijving uren }
   aanwezigheid { gepland aanwezig afwezigMetBericht afwezigZonderBericht toelichting }
-  resultaat advies bijlagen { bestandsnaam } bureau { naam } ontvangenOp`;
+  resultaat advies bijlagen { id bestandsnaam grootte } bureau { naam } ontvangenOp`;
 
 /** A block's signed chain head (schema/keten/rapportage.graphql `Ketenhoofd`), as the pages show it. */
 export interface Ketenhoofd {
@@ -66,8 +66,14 @@ export function rapportageTitle(r: Rapportage): string {
   return `${soortWord(r.soort)} van ${datum(r.periode.van)} tot en met ${datum(r.periode.tot)}`;
 }
 
-/** The whole report; `level` is the heading level of its title (the page decides the outline). */
-export function rapportageBody(r: Rapportage, level: 1 | 2 | 3 | 4): SafeHtml {
+/** A file's size in words: "12 kB", "1,4 MB". */
+const grootte = (bytes: number) => (bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1).replace('.', ',')} MB`);
+
+/**
+ * The whole report; `level` is the heading level of its title (the page decides the outline).
+ * `bijlagen` is where the role's pages open an attachment (shared/bijlage-download.ts).
+ */
+export function rapportageBody(r: Rapportage, level: 1 | 2 | 3 | 4, bijlagen: string): SafeHtml {
   const sub = (level + 1) as 2 | 3 | 4 | 5;
   const a = r.aanwezigheid;
   return html`${r.actueel ? '' : paragraph(html`${badge('warning', 'Vervangen')} Er is later een verbeterde versie van deze rapportage gekomen.`)}
@@ -95,5 +101,7 @@ export function rapportageBody(r: Rapportage, level: 1 | 2 | 3 | 4): SafeHtml {
     ${a.toelichting ? paragraph(a.toelichting) : ''}
     ${r.resultaat ? html`${heading(sub, 'Resultaat')}${paragraph(r.resultaat)}` : ''}
     ${r.advies ? html`${heading(sub, 'Advies')}${paragraph(r.advies)}` : ''}
-    ${r.bijlagen.length ? html`${heading(sub, 'Bijlagen')}<ul class="utrecht-unordered-list">${r.bijlagen.map((b) => html`<li class="utrecht-unordered-list__item">${b.bestandsnaam}</li>`)}</ul>` : ''}`;
+    ${r.bijlagen.length ? html`${heading(sub, 'Bijlagen')}<ul class="utrecht-unordered-list">${r.bijlagen.map(
+          (b) => html`<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="${bijlagen}/${b.id}" download>${b.bestandsnaam}</a> (PDF, ${grootte(b.grootte)})</li>`,
+        )}</ul>` : ''}`;
 }
