@@ -28,7 +28,9 @@ async function fakeSource(route: (app: FastifyInstance) => void): Promise<string
 async function adapterOn(partner: 'uwv' | 'cwi' | 'gemeente', sourceUrl: string) {
   const create = { uwv: createUwvAdapter, cwi: createCwiAdapter, gemeente: createGemeenteAdapter }[partner];
   const signer = await createTestSigner();
-  const app = create({ sourceUrl, sourceCredential: 'fake-source-credential', gatewayIssuer: ISSUER, getKey: signer.getKey, logLevel: 'silent' });
+  // A generous budget: these tests are about what a garbled answer becomes, not about time, and a
+  // cold first call on a busy machine must not turn into a timeout instead.
+  const app = create({ sourceUrl, sourceCredential: 'fake-source-credential', gatewayIssuer: ISSUER, getKey: signer.getKey, logLevel: 'silent', timeoutMs: 10_000 });
   servers.push(app);
   const url = await listen(app);
   const token = await signer.sign(partner);

@@ -46,7 +46,11 @@ function expectUnavailable(answer: Awaited<ReturnType<typeof graphql>>, partner:
 describe.each(['uwv', 'cwi', 'gemeente'] as const)('the %s adapter', (partner) => {
   it('answers PARTNER_UNAVAILABLE within the timeout when the sandbox is stopped', async () => {
     const { pair, ask } = await setup(partner);
-    expect((await ask()).body.errors).toBeUndefined();
+    // First a healthy answer. A cold first call on a busy machine can outlast the 400 ms budget
+    // (that is not what this test is about), so it may take a second try.
+    let healthy = await ask();
+    if (healthy.body.errors) healthy = await ask();
+    expect(healthy.body.errors).toBeUndefined();
     await pair.sandbox.close();
     const answer = await ask();
     expectUnavailable(answer, partner);

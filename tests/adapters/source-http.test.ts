@@ -31,7 +31,9 @@ async function flakySource(statuses: number[]) {
 describe('createSourceHttp', () => {
   it('retries a read after 5xx answers and succeeds', async () => {
     const source = await flakySource([503, 502]);
-    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 1000, log });
+    // Two retries with backoff must fit the budget even on a busy machine (a retry is only started
+    // when it can still finish inside it).
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: source.url, credential: CREDENTIAL, timeoutMs: 10_000, log });
     const res = await http.send({ method: 'POST', path: '/x', accept: 'application/json', read: true });
     expect(res.status).toBe(200);
     expect(source.calls()).toBe(3);
