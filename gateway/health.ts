@@ -26,8 +26,17 @@ const readySchema: RouteShorthandOptions = {
     response: {
       200: json('ready', {
         type: 'object',
-        required: ['status', 'database'],
-        properties: { status: { type: 'string', const: 'ready' }, database: { type: 'string', enum: ['postgres', 'pglite'] } },
+        required: ['status', 'database', 'adapters'],
+        properties: {
+          status: { type: 'string', const: 'ready' },
+          database: { type: 'string', enum: ['postgres', 'pglite'] },
+          // A partner that is down does not make the gateway unready: it answers without that part.
+          adapters: {
+            type: 'object',
+            description: "the gateway's circuit breaker towards each partner adapter: closed (calls go through), open (failing at once after repeated failures), half-open (one trial call)",
+            additionalProperties: { type: 'string', enum: ['closed', 'half-open', 'open'] },
+          },
+        },
         additionalProperties: false,
       }),
       ...problems('SERVICE_UNAVAILABLE'),
@@ -63,6 +72,7 @@ export async function healthRoutes(app: FastifyInstance) {
         title: 'SERVICE_UNAVAILABLE', status: 503, detail: `migrations pending: ${pending.join(', ')}`, code: 'SERVICE_UNAVAILABLE',
       });
     }
-    return { status: 'ready', database: app.db.kind };
+    const adapters = Object.fromEntries([...app.services.adapterCircuits].map(([partner, state]) => [partner, state()]));
+    return { status: 'ready', database: app.db.kind, adapters };
   });
 }

@@ -15,6 +15,7 @@ import { createChainHeadSigner, type ChainHeadSigner } from './rapportage/chain-
 import { createConsentGrantLimit } from './limits/consent-grants.js';
 import { createSharedCounters, type SharedCounters } from './limits/counters.js';
 import { createLimitKeys, type LimitKeys } from './limits/keys.js';
+import type { BreakerState } from '../lib/metrics.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -38,6 +39,8 @@ export interface ChainServices {
   klantAccess: KlantAccess;
   /** Signs and checks the rapportage blocks' chain heads (key from the configuration, not the database). */
   chainHeads: ChainHeadSigner;
+  /** The gateway's circuit breaker towards each partner adapter, by partner (gateway/graph/adapter-circuit.ts); for /ready. */
+  adapterCircuits: Map<string, () => BreakerState>;
   /** Where the partners' adapters answer; filled in when they are up (gateway/runtime.ts). */
   partnerUrls: { gemeente?: string };
   /** Request counts shared across instances and the keys they count by (gateway/limits/). */
@@ -55,5 +58,5 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const partnerUrls: ChainServices['partnerUrls'] = {};
   const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, partnerUrls, limits };
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, adapterCircuits: new Map(), partnerUrls, limits };
 }

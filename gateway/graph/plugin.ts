@@ -9,6 +9,7 @@ import type { Caller } from '../auth/caller.js';
 import { KetenError } from '../errors.js';
 import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
 import { traceFromHeader, traceparentOf, type TraceContext } from '../logs/trace.js';
+import { createAdapterCircuit } from './adapter-circuit.js';
 import { formatGatewayError } from './error-format.js';
 import { loadFieldOwners } from './field-owners.js';
 import { SCHEMA_PURPOSE, signInternalToken } from './internal-token.js';
@@ -55,6 +56,18 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   // with the partner's name; the gateway waits a little longer, as a backstop for a hung adapter.
   const timeout = services.config.PARTNER_TIMEOUT_MS + 500;
 
+  // Partner adapters only: the gateway's own subgraph is in this process and has no partner to name.
+  const circuits = new Map(
+    subgraphs.filter((s) => s.name !== 'keten').map((s) => [s.name, createAdapterCircuit(s.name, s.url, { timeoutMs: timeout, log: app.log })]),
+  );
+  for (const [name, c] of circuits) services.adapterCircuits.set(name, c.state);
+  app.addHook('onClose', async () => {
+    for (const [name, c] of circuits) {
+      services.adapterCircuits.delete(name);
+      await c.close();
+    }
+  });
+
   const internalToken = (ctx: GraphContext, subgraph: string) =>
     services.internalTokens.get({ subgraph, caller: ctx.caller, purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'] });
 
@@ -97,6 +110,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
         mandatory: s.mandatory ?? false,
         bodyTimeout: timeout,
         headersTimeout: timeout,
+        ...(circuits.has(s.name) ? { agent: circuits.get(s.name)!.agent } : {}),
         ...(s.name === 'keten' ? ketenWebsocket(s.url, services) : {}),
         initHeaders: async () => ({
           authorization: `Bearer ${await signInternalToken(services.keys, {

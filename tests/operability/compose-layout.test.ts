@@ -170,7 +170,7 @@ describe.skipIf(!usingPostgres)('the compose layout, as processes', () => {
     for (const gateway of ['gateway-1', 'gateway-2']) {
       const res = await fetch(`${urls.get(gateway)}/ready`);
       expect(res.status, gateway).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ready', database: 'postgres' });
+      expect(await res.json()).toEqual({ status: 'ready', database: 'postgres', adapters: { uwv: 'closed', cwi: 'closed', gemeente: 'closed' } });
     }
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
