@@ -1,6 +1,7 @@
-// /health: the process is alive. /ready: it can serve (database reachable, migrations applied, not
-// shedding load). Neither needs a token or shows personal data; neither is rate limited or shed,
-// so a platform can always ask (gateway/limits/plugin.ts).
+// /health: the process is alive. /ready: it can serve (database reachable, migrations applied, the
+// LISTEN connection up — without it revocations and report events do not reach this instance — and
+// not shedding load). Neither needs a token or shows personal data; neither is rate limited or
+// shed, so a platform can always ask (gateway/limits/plugin.ts).
 import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import { pendingMigrations } from './db/migrations.js';
 import { KetenError, problem } from './errors.js';
@@ -22,7 +23,7 @@ const readySchema: RouteShorthandOptions = {
   schema: {
     tags: ['beheer'],
     operationId: 'getReady',
-    summary: 'This instance can serve: database reachable, migrations applied, not overloaded',
+    summary: 'This instance can serve: database reachable, migrations applied, notifications received, not overloaded',
     response: {
       200: json('ready', {
         type: 'object',
@@ -70,6 +71,13 @@ export async function healthRoutes(app: FastifyInstance) {
     if (!migrated) {
       return reply.code(503).type('application/problem+json').send({
         title: 'SERVICE_UNAVAILABLE', status: 503, detail: `migrations pending: ${pending.join(', ')}`, code: 'SERVICE_UNAVAILABLE',
+      });
+    }
+    const listener = app.db.listener.status();
+    if (listener.state === 'down') {
+      return reply.code(503).type('application/problem+json').send({
+        title: 'SERVICE_UNAVAILABLE', status: 503, code: 'SERVICE_UNAVAILABLE',
+        detail: `notification listener down since ${new Date(listener.since).toISOString()}, reconnecting: revocations and report events do not reach this instance`,
       });
     }
     const adapters = Object.fromEntries([...app.services.adapterCircuits].map(([partner, state]) => [partner, state()]));

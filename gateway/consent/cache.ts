@@ -18,8 +18,13 @@
 //     heartbeat, so it cannot serve anything from before either.
 //  5. When anything else is uncertain (a notify fails, no ack at all), the revoker waits one TTL:
 //     every entry that could hold the old state has expired by then.
+//  6. When this instance's LISTEN connection drops, the cache is off at once and its heartbeats stop
+//     (so revokers do not wait for acks it cannot send), and when it returns
+//     (db/listener.ts) every entry is dropped and every ledger read started before is not cached:
+//     the evictions sent meanwhile were lost. Peers are then learned afresh, as after a start.
 // Revocation therefore reaches every instance in a few ms normally, under a second when an instance
-// has just died or started, and never later than CONSENT_CACHE_TTL_MS.
+// has just died or started, and never later than CONSENT_CACHE_TTL_MS. That is also a revoke's
+// budget: it answers within CONSENT_CACHE_TTL_MS (plus delivery slack), whatever the listener does.
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { LedgerState } from './ledger.js';
@@ -53,6 +58,16 @@ export interface ConsentCache {
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
+/** `work`, but given up on at `deadline` (a notify to an unreachable server may hang). */
+async function beforeDeadline(work: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), Math.max(0, deadline - now()))))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
   const self = randomBytes(8).toString('hex');
   const heartbeatMs = Math.max(20, Math.min(250, Math.floor(ttlMs / 4)));
@@ -65,12 +80,25 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
   const unlisten: Array<() => Promise<void>> = [];
   let timer: NodeJS.Timeout | undefined;
   let epoch = 0;
+  /** Tickets older than this were taken before the listener last dropped or returned. */
+  let floor = 0;
+  let unwatch: (() => void) | undefined;
   let listeningSince: number | undefined;
   let lastEcho: number | undefined;
   const stats = { hits: 0, misses: 0 };
 
   const send = (m: Message) => db.notify(CACHE_CHANNEL, JSON.stringify(m));
-  const usable = () => listeningSince !== undefined && lastEcho !== undefined && now() - lastEcho < fresh;
+  const listenerUp = () => db.listener.status().state === 'up';
+  const usable = () => listeningSince !== undefined && listenerUp() && lastEcho !== undefined && now() - lastEcho < fresh;
+
+  /** Notifications were (or are being) lost: nothing cached may be trusted, nor any read in flight. */
+  function forgetAll(restored: boolean) {
+    entries.clear();
+    floor = ++epoch;
+    lastEcho = undefined;
+    // Peers heard before no longer prove anything; as after a start, listen a while to learn them.
+    if (restored && listeningSince !== undefined) listeningSince = now();
+  }
 
   function evictLocal(id: string) {
     lastEvict.set(id, { epoch: ++epoch, at: now() });
@@ -104,6 +132,9 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
     const old = now() - ttlMs - MARGIN_MS;
     for (const [id, e] of lastEvict) if (e.at < old) lastEvict.delete(id);
     for (const [i, seen] of peers) if (now() - seen > 10 * fresh) peers.delete(i);
+    // Silent while our listener is down: our cache is off then, so no revoker need wait for our ack
+    // (it waits `fresh` at most for an instance that went silent).
+    if (!listenerUp()) return;
     send({ t: 'hb', i: self, s: now() }).catch(() => {});
   }
 
@@ -162,7 +193,7 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
     },
     ticket: () => ({ epoch, at: now() }),
     put(state, ticket) {
-      if (ttlMs <= 0 || listeningSince === undefined) return;
+      if (ttlMs <= 0 || listeningSince === undefined || ticket.epoch < floor) return;
       const ev = lastEvict.get(state.consentId);
       if ((ev && ev.epoch > ticket.epoch) || now() - ticket.at > ttlMs) return;
       if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
@@ -177,9 +208,10 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
       const collect = (i: string, c: string) => c === id && acked.add(i);
       ackListeners.add(collect);
       try {
-        await db.notify(EVICT_CHANNEL, id);
+        await beforeDeadline(db.notify(EVICT_CHANNEL, id), deadline);
         if (ttlMs <= 0) return;
-        if (listeningSince !== undefined && (await syncBarrier(deadline))) {
+        // With our own listener down no ack can reach us: wait the TTL out.
+        if (listeningSince !== undefined && listenerUp() && (await syncBarrier(deadline))) {
           await waitForPeers(id, acked, deadline);
           return;
         }
@@ -192,6 +224,7 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
     },
     async start() {
       if (listeningSince !== undefined) return;
+      unwatch = db.listener.watch((e) => forgetAll(e.type === 'restored'));
       unlisten.push(await db.listen(EVICT_CHANNEL, onEvict));
       unlisten.push(await db.listen(CACHE_CHANNEL, onCacheMessage));
       listeningSince = now();
@@ -203,6 +236,7 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
     },
     async close() {
       clearInterval(timer);
+      unwatch?.();
       listeningSince = undefined;
       entries.clear();
       for (const u of unlisten.splice(0)) await u().catch(() => {});

@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
+import { createSupervisedListener, type ListenerHealth, type Notification } from './listener.js';
 import { lockDataDir } from './pglite-lock.js';
 import { addPoolSource } from '../../lib/metrics.js';
 
@@ -15,7 +16,7 @@ export type Db = PrismaClient;
 export interface SqlClient {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
-export type Notification = (payload: string) => void;
+export type { Notification } from './listener.js';
 
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
@@ -39,7 +40,10 @@ export interface Database {
    * has one connection, held by the transaction until it ends.
    */
   transaction<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T>;
+  /** Never throws: on PostgreSQL a listener that cannot connect now keeps trying (db/listener.ts). */
   listen(channel: string, onMessage: Notification): Promise<() => Promise<void>>;
+  /** The LISTEN connection's state, drops and returns (PGlite: in-process, always up). */
+  readonly listener: ListenerHealth;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -72,20 +76,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   const unobserve = addPoolSource(() => ({ name: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
   const adapterFactory = new PrismaPg(pool, schema ? { schema } : undefined);
   const prisma = new PrismaClient({ adapter: adapterFactory });
-  let listener: pg.Client | undefined;
-  const handlers = new Map<string, Set<Notification>>();
-
-  async function listenerClient(): Promise<pg.Client> {
-    if (listener) return listener;
-    const client = new pg.Client({ connectionString });
-    client.on('error', () => {});
-    client.on('notification', (msg) => {
-      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
-    });
-    await client.connect();
-    listener = client;
-    return client;
-  }
+  const listener = createSupervisedListener(connectionString);
 
   return {
     kind: 'postgres',
@@ -121,25 +112,14 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
         client.release(broken);
       }
     },
-    async listen(channel, onMessage) {
-      const client = await listenerClient();
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      }
-      set.add(onMessage);
-      return async () => {
-        set.delete(onMessage);
-      };
-    },
+    listen: (channel, onMessage) => listener.listen(channel, onMessage),
+    listener,
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
       await prisma.$disconnect().catch(() => {});
-      await listener?.end().catch(() => {});
+      await listener.close();
       unobserve();
       await pool.end().catch(() => {});
     },
@@ -172,6 +152,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     transaction: (fn) => client.transaction((tx) => fn({ query: async (text, params) => (await tx.query(text, params)).rows as never })),
     listen: (channel, onMessage) => client.listen(channel, onMessage),
+    listener: inProcessListener(),
     async notify(channel, payload) {
       await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
@@ -182,4 +163,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       await unlock();
     },
   };
+}
+
+/** PGlite's notifications never leave the process: its listener cannot drop. */
+function inProcessListener(): ListenerHealth {
+  const since = Date.now();
+  return { status: () => ({ state: 'up', since, restored: 0, applicationName: 'pglite' }), watch: () => () => {} };
 }

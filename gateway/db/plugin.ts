@@ -17,6 +17,12 @@ export const database = fp(
   async (app: FastifyInstance, { db }: { db: Database }) => {
     app.decorate('db', db);
     app.decorate('prisma', db.prisma);
+    // The listener heals by itself (listener.ts); an operator still wants to see it drop and return.
+    const unwatch = db.listener.watch((e) => {
+      if (e.type === 'down') app.log.warn({ reason: e.reason }, 'notification listener down; reconnecting');
+      else app.log.info({ downForMs: e.downForMs }, 'notification listener restored; caches built from notifications dropped');
+    });
+    app.addHook('onClose', async () => unwatch());
   },
   { name: 'ketenpoort-db' },
 );
