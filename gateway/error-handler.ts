@@ -2,6 +2,8 @@
 // the catalogue. Detail is shown for client errors only; a 500 says nothing about our internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { clientErrorOf, KetenError, problem } from './errors.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable.js';
+import { retryAfterOf } from './limits/refusals.js';
 
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | KetenError, request, reply) => {
@@ -17,12 +19,17 @@ export function installErrorHandler(app: FastifyInstance) {
       if (client) {
         request.log.info({ code: client.code, reason: (err as FastifyError).code }, 'client error');
         keten = client;
+      } else if (isDatabaseUnavailable(err)) {
+        request.log.warn({ err: err.message }, 'database unreachable');
+        keten = new KetenError('SERVICE_UNAVAILABLE', 'the database cannot be reached right now; try again shortly', { retryAfter: RETRY_AFTER_SECONDS });
       } else {
         request.log.error({ err }, 'unhandled error');
         keten = new KetenError('INTERNAL', 'internal error');
       }
     }
     if (keten.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+    // Every 503 says when to come back: a refusal for load its own time, anything else the default.
+    if (keten.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfterOf(keten) ?? RETRY_AFTER_SECONDS);
     return reply.code(keten.statusCode).type('application/problem+json').send(problem(keten, request.url.split('?')[0]));
   });
 

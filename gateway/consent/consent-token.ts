@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { AuthorizationDetail } from './scopes.js';
 
@@ -92,6 +93,8 @@ export async function verifyConsentToken(keys: KeyStore, issuer: string, token: 
     payload = result.payload;
     kid = result.protectedHeader.kid;
   } catch (err) {
+    // Our keys could not be read (the database is away): that says nothing about the token.
+    if (isDatabaseUnavailable(err)) throw err;
     throw new ConsentTokenError(err instanceof joseErrors.JWTExpired ? 'token-expired' : 'token-invalid');
   }
   const parsed = claims.safeParse(payload);

@@ -5,7 +5,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/database.js';
-import type { Consent } from '../db/generated/client.js';
+import type { Consent, Prisma } from '../db/generated/client.js';
 import { badInput, KetenError, notFound } from '../errors.js';
 import type { ConsentGrantLimit } from '../limits/consent-grants.js';
 import type { ProcessingLog } from '../logs/processing-log.js';
@@ -35,14 +35,25 @@ export interface NewConsent {
 
 type EndStatus = 'revoked' | 'expired' | 'ended';
 
+/** A consent with what its views show: the grantee, the trajectory and the history. */
+export const WITH_HISTORY = { grantee: true, traject: true, events: { orderBy: { id: 'asc' as const } } };
+export type ConsentWithHistory = Consent & Prisma.ConsentGetPayload<{ include: typeof WITH_HISTORY }>;
+
+/** Who changed the consent, for the processing log row written in the change's own transaction. */
+export interface ProcessingBy {
+  trace: TraceContext;
+  caller: Caller;
+  name: string;
+}
+
 export function createConsentCore({ config, db, processingLog, grantLimit }: ConsentDeps) {
   const prisma: Db = db.prisma;
   const cache: ConsentCache = createConsentCache(db, config.CONSENT_CACHE_TTL_MS);
 
-  async function createConsent(trace: TraceContext, client: Extract<Caller, { role: 'client' }>, c: NewConsent): Promise<Consent> {
+  async function createConsent(trace: TraceContext, client: Extract<Caller, { role: 'client' }>, c: NewConsent): Promise<ConsentWithHistory> {
     await grantLimit.take(client); // before anything is read or written
     const now = new Date();
-    const consent = await prisma.$transaction(async (tx) => {
+    return prisma.$transaction(async (tx) => {
       const traject = await tx.traject.findUnique({
         where: { id: c.trajectId },
         include: { blokken: { where: { ribOin: c.granteeOin, status: 'open' } } },
@@ -80,18 +91,26 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
         validUntil: c.validUntil.toISOString(),
         version: created.version,
       });
-      return created;
+      await logConsentProcessing(tx, processingLog, trace, client, client.bsn, 'toestemming geven');
+      // Read inside the transaction: after the commit nothing is left that could fail.
+      return tx.consent.findUniqueOrThrow({ where: { id: created.id }, include: WITH_HISTORY });
     });
-    await logConsentProcessing(processingLog, trace, client, client.bsn, 'toestemming geven');
-    return consent;
   }
 
   /**
    * Ends an active consent. Returns the row as it is afterwards; ending one that is no longer
    * active changes nothing (a retried revoke is harmless). Resolves only when no instance can
-   * still accept it.
+   * still accept it, within the cache's lifetime (its budget; see cache.ts), and never fails once
+   * the change has committed: the eviction's own failures are waited out, not reported.
    */
-  async function endConsent(id: string, to: EndStatus, event: EventType, actor: Actor, reason?: string): Promise<Consent> {
+  async function endConsent(id: string, to: EndStatus, event: EventType, actor: Actor, reason?: string, by?: ProcessingBy): Promise<ConsentWithHistory> {
+    const { row, changed } = await commitEnd(id, to, event, actor, reason, by);
+    // After the commit, never before: an instance woken early would re-read the old row.
+    if (changed && to !== 'expired') await cache.invalidate(id);
+    return row;
+  }
+
+  async function commitEnd(id: string, to: EndStatus, event: EventType, actor: Actor, reason?: string, by?: ProcessingBy) {
     const changed = await prisma.$transaction(async (tx) => {
       const n = await tx.consent.updateMany({
         where: { id, status: 'active' },
@@ -101,14 +120,15 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
           ...(to === 'expired' ? {} : { revokedAt: new Date(), revokedBy: actor.actor, revokedReason: reason ?? event }),
         },
       });
-      if (n.count === 0) return false;
+      if (n.count === 0) return undefined;
       const after = await tx.consent.findUniqueOrThrow({ where: { id } });
       await recordEvent(tx, event, actor, { consentId: id }, { version: after.version, ...(reason ? { reason } : {}) });
-      return true;
+      if (by) await logConsentProcessing(tx, processingLog, by.trace, by.caller, after.subjectBsn, by.name);
+      // Read inside the transaction: after the commit nothing is left that could fail.
+      return tx.consent.findUniqueOrThrow({ where: { id }, include: WITH_HISTORY });
     });
-    // After the commit, never before: an instance woken early would re-read the old row.
-    if (changed && to !== 'expired') await cache.invalidate(id);
-    return prisma.consent.findUniqueOrThrow({ where: { id } });
+    if (changed) return { row: changed, changed: true };
+    return { row: await prisma.consent.findUniqueOrThrow({ where: { id }, include: WITH_HISTORY }), changed: false };
   }
 
   /** Records what time and trajectories already decided: lapsed consents and requests. */
@@ -161,7 +181,10 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
     /** For whoever ends a trajectory: its consents end and its open requests lapse, at once. */
     async endForTraject(trajectId: string, caller: Caller) {
       const active = await prisma.consent.findMany({ where: { trajectId, status: 'active' }, select: { id: true } });
-      for (const c of active) await endConsent(c.id, 'ended', 'ended', actorOf(caller), 'traject beëindigd');
+      const ended: string[] = [];
+      for (const c of active) if ((await commitEnd(c.id, 'ended', 'ended', actorOf(caller), 'traject beëindigd')).changed) ended.push(c.id);
+      // Side by side, so ending several waits for the evictions once (at most the cache lifetime).
+      await Promise.all(ended.map((id) => cache.invalidate(id)));
       await settleLapsed({ trajectId });
     },
   };

@@ -3,6 +3,7 @@
 // that skipped the check does not compile. Default deny: every path that is not a clean permit
 // throws, and every call writes exactly one decision-log entry (Logius ADL), permit or deny.
 import type { Caller } from '../auth/caller.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { KetenError, type ErrorCode } from '../errors.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
@@ -115,6 +116,7 @@ export async function authorizeRibAction(services: ChainServices, trace: TraceCo
         if (err instanceof ConsentTokenError && err.reason === 'token-expired') {
           throw new Denial('CONSENT_EXPIRED', 'token-expired', 'the consent token has expired');
         }
+        if (isDatabaseUnavailable(err)) throw new Denial('SERVICE_UNAVAILABLE', 'keys-unavailable', 'consent cannot be checked right now; try again later');
         throw new Denial('FORBIDDEN', 'token-invalid', 'the consent token is not valid');
       }
       services.consent.core.verifiedTokens.set(req.consentToken, token, token.exp);

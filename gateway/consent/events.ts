@@ -2,7 +2,7 @@
 // same change in the client's processing log. Every state change goes through `recordEvent`.
 import type { Caller } from '../auth/caller.js';
 import type { Prisma } from '../db/generated/client.js';
-import type { ProcessingLog } from '../logs/processing-log.js';
+import { recordWithin, type ProcessingLog } from '../logs/processing-log.js';
 import type { TraceContext } from '../logs/trace.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -49,10 +49,14 @@ export async function recordEvent(
   });
 }
 
-/** A consent change is a processing of the client's data: it goes into their processing log. */
-export function logConsentProcessing(log: ProcessingLog, trace: TraceContext, caller: Caller, subjectBsn: string, name: string) {
+/**
+ * A consent change is a processing of the client's data: it goes into their processing log, in the
+ * change's own transaction. So the change and its log row commit together, and once committed
+ * nothing is left that could fail and make the caller believe the change did not happen.
+ */
+export async function logConsentProcessing(tx: Tx, log: ProcessingLog, trace: TraceContext, caller: Caller, subjectBsn: string, name: string) {
   const at = new Date();
-  return log.record(trace, [
+  await recordWithin(tx, log, trace, [
     { name, activity: 'toestemming', operation: 'write', subjectBsn, caller, partners: [], fields: ['toestemming'], startTime: at, endTime: at },
   ]);
 }

@@ -11,6 +11,14 @@ import { checkValidity, parseId, parseScopes, parseUntil } from './validation.js
 
 type ClientCaller = Extract<Caller, { role: 'client' }>;
 
+/** What the request views show, read inside the change's transaction (nothing left to fail after it). */
+const REQUEST_VIEW = {
+  grantee: true,
+  traject: true,
+  events: { orderBy: { id: 'asc' as const } },
+  consent: { select: { id: true } },
+};
+
 export interface RequestInput {
   trajectId: unknown;
   scopes: unknown;
@@ -31,7 +39,7 @@ export function createRequestFlows(core: ConsentCore) {
   const { prisma } = core;
 
   /** A RIB asks the client for consent. Refused unless the trajectory is assigned to this RIB. */
-  async function request(trace: TraceContext, who: Caller, input: RequestInput): Promise<ConsentRequest> {
+  async function request(trace: TraceContext, who: Caller, input: RequestInput) {
     const rib = requireRib(who);
     const trajectId = parseId('trajectId', input.trajectId);
     const scopes = parseScopes('bevoegdheden', input.scopes);
@@ -63,12 +71,12 @@ export function createRequestFlows(core: ConsentCore) {
         },
       });
       await recordEvent(tx, 'requested', actorOf(rib), { requestId: r.id }, { scopes, requestedUntil: until.toISOString() });
-      return r;
+      await logConsentProcessing(tx, core.processingLog, trace, rib, traject.subjectBsn, 'toestemming vragen');
+      return tx.consentRequest.findUniqueOrThrow({ where: { id: r.id }, include: REQUEST_VIEW });
     }).catch((err: unknown) => {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw alreadyWaiting();
       throw err;
     });
-    await logConsentProcessing(core.processingLog, trace, rib, traject.subjectBsn, 'toestemming vragen');
     return created;
   }
 
@@ -80,7 +88,7 @@ export function createRequestFlows(core: ConsentCore) {
     owns: (r: ConsentRequest) => boolean,
     status: 'rejected' | 'withdrawn',
     details?: Record<string, unknown>,
-  ): Promise<ConsentRequest> {
+  ) {
     const id = parseId('verzoekId', requestId);
     const r = await prisma.consentRequest.findUnique({ where: { id } });
     if (!r || !owns(r)) throw notFound('consent request');
@@ -91,9 +99,9 @@ export function createRequestFlows(core: ConsentCore) {
       });
       if (n.count !== 1) throw new KetenError('CONFLICT', `the request is no longer pending (it is ${r.status})`);
       await recordEvent(tx, status, actorOf(caller), { requestId: id }, details);
-      return tx.consentRequest.findUniqueOrThrow({ where: { id } });
+      await logConsentProcessing(tx, core.processingLog, trace, caller, r.subjectBsn, status === 'rejected' ? 'toestemming weigeren' : 'verzoek intrekken');
+      return tx.consentRequest.findUniqueOrThrow({ where: { id }, include: REQUEST_VIEW });
     });
-    await logConsentProcessing(core.processingLog, trace, caller, r.subjectBsn, status === 'rejected' ? 'toestemming weigeren' : 'verzoek intrekken');
     return updated;
   }
 

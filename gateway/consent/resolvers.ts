@@ -10,25 +10,8 @@ type Args = Record<string, unknown>;
 interface RequestArgs { invoer: { trajectId: string; bevoegdheden: string[]; geldigTot: string } }
 interface GrantArgs { invoer: { trajectId: string; bureau: string; bevoegdheden: string[]; geldigTot: string } }
 
-const history = { grantee: true, traject: true, events: { orderBy: { id: 'asc' as const } } };
-
-async function clientConsent(ctx: KetenContext, id: string) {
-  return clientConsentView(await ctx.services.consent.consentForClient(ctx.caller, id));
-}
-
-async function clientRequest(ctx: KetenContext, id: string) {
-  const r = await ctx.services.prisma.consentRequest.findUniqueOrThrow({
-    where: { id },
-    include: { ...history, consent: { select: { id: true } } },
-  });
-  return clientRequestView(r);
-}
-
-async function ribRequest(ctx: KetenContext, id: string) {
-  const r = await ctx.services.prisma.consentRequest.findUniqueOrThrow({ where: { id }, include: { traject: true, consent: { select: { id: true } } } });
-  return ribRequestView(r);
-}
-
+// Mutations answer from the row their own transaction read: once a change has committed, no
+// further read can fail and make the caller believe it did not happen.
 export const consentResolvers = {
   Query: {
     async mijnToestemmingen(_: unknown, __: Args, ctx: KetenContext) {
@@ -69,37 +52,32 @@ export const consentResolvers = {
         scopes: invoer.bevoegdheden,
         validUntil: invoer.geldigTot,
       });
-      return ribRequest(ctx, r.id);
+      return ribRequestView(r);
     },
     async trekVerzoekIn(_: unknown, { verzoekId }: Args, ctx: KetenContext) {
-      const r = await ctx.services.consent.withdrawRequest(ctx.trace, ctx.caller, verzoekId);
-      return ribRequest(ctx, r.id);
+      return ribRequestView(await ctx.services.consent.withdrawRequest(ctx.trace, ctx.caller, verzoekId));
     },
     async geefToestemmingTerug(_: unknown, { toestemmingId }: Args, ctx: KetenContext) {
-      const c = await ctx.services.consent.relinquish(ctx.trace, ctx.caller, toestemmingId);
-      const full = await ctx.services.prisma.consent.findUniqueOrThrow({ where: { id: c.id }, include: { traject: true } });
-      return ribConsentView(full);
+      return ribConsentView(await ctx.services.consent.relinquish(ctx.trace, ctx.caller, toestemmingId));
     },
     async keurVerzoekGoed(_: unknown, { verzoekId, geldigTot }: Args, ctx: KetenContext) {
-      const c = await ctx.services.consent.approveRequest(ctx.trace, ctx.caller, verzoekId, geldigTot);
-      return clientConsent(ctx, c.id);
+      return clientConsentView(await ctx.services.consent.approveRequest(ctx.trace, ctx.caller, verzoekId, geldigTot));
     },
     async wijsVerzoekAf(_: unknown, { verzoekId, reden }: Args, ctx: KetenContext) {
-      const r = await ctx.services.consent.rejectRequest(ctx.trace, ctx.caller, verzoekId, reden);
-      return clientRequest(ctx, r.id);
+      return clientRequestView(await ctx.services.consent.rejectRequest(ctx.trace, ctx.caller, verzoekId, reden));
     },
     async verleenToestemming(_: unknown, { invoer }: GrantArgs, ctx: KetenContext) {
-      const c = await ctx.services.consent.grant(ctx.trace, ctx.caller, {
-        trajectId: invoer.trajectId,
-        granteeOin: invoer.bureau,
-        scopes: invoer.bevoegdheden,
-        validUntil: invoer.geldigTot,
-      });
-      return clientConsent(ctx, c.id);
+      return clientConsentView(
+        await ctx.services.consent.grant(ctx.trace, ctx.caller, {
+          trajectId: invoer.trajectId,
+          granteeOin: invoer.bureau,
+          scopes: invoer.bevoegdheden,
+          validUntil: invoer.geldigTot,
+        }),
+      );
     },
     async trekToestemmingIn(_: unknown, { toestemmingId, reden }: Args, ctx: KetenContext) {
-      const c = await ctx.services.consent.revoke(ctx.trace, ctx.caller, toestemmingId, reden);
-      return clientConsent(ctx, c.id);
+      return clientConsentView(await ctx.services.consent.revoke(ctx.trace, ctx.caller, toestemmingId, reden));
     },
   },
 };

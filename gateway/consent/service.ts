@@ -7,7 +7,7 @@ import type { TraceContext } from '../logs/trace.js';
 import { signConsentToken, type SignedConsentToken } from './consent-token.js';
 import { createConsentCore, type ConsentDeps } from './core.js';
 import { ledgerRefusal } from './ledger.js';
-import { actorOf, logConsentProcessing } from './events.js';
+import { actorOf } from './events.js';
 import { createRequestFlows, requireClient, requireRib, type RequestInput } from './requests.js';
 import { grantedScopes, toAuthorizationDetails } from './scopes.js';
 import { checkValidity, parseId, parseOin, parseReason, parseScopes, parseUntil } from './validation.js';
@@ -61,23 +61,22 @@ export function createConsentService(deps: ConsentDeps & { keys: KeyStore }) {
       return core.createConsent(trace, client, { trajectId, granteeOin, scopes, validUntil: until });
     },
 
-    /** The client revokes. Answers only when no gateway instance will accept the consent again. */
+    /**
+     * The client revokes. Answers only when no gateway instance will accept the consent again, and
+     * within the consent cache's lifetime whatever the notifications do (consent/cache.ts).
+     */
     async revoke(trace: TraceContext, who: Caller, consentId: unknown, reason?: unknown) {
       const client = requireClient(who);
       const c = await ownConsent(consentId, (x) => x.subjectBsn === client.bsn);
       const text = parseReason('reden', reason);
-      const after = await core.endConsent(c.id, 'revoked', 'revoked', actorOf(client), text ?? 'ingetrokken door de cliënt');
-      await logConsentProcessing(core.processingLog, trace, client, c.subjectBsn, 'toestemming intrekken');
-      return after;
+      return core.endConsent(c.id, 'revoked', 'revoked', actorOf(client), text ?? 'ingetrokken door de cliënt', { trace, caller: client, name: 'toestemming intrekken' });
     },
 
     /** The RIB gives a consent up (its work is done, or it should never have had it). */
     async relinquish(trace: TraceContext, who: Caller, consentId: unknown) {
       const rib = requireRib(who);
       const c = await ownConsent(consentId, (x) => x.granteeOin === rib.oin);
-      const after = await core.endConsent(c.id, 'revoked', 'relinquished', actorOf(rib), 'teruggegeven door het bureau');
-      await logConsentProcessing(core.processingLog, trace, rib, c.subjectBsn, 'toestemming teruggeven');
-      return after;
+      return core.endConsent(c.id, 'revoked', 'relinquished', actorOf(rib), 'teruggegeven door het bureau', { trace, caller: rib, name: 'toestemming teruggeven' });
     },
 
     endForTraject: core.endForTraject,

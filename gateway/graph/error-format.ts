@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GraphQLError } from 'graphql';
 import type { ExecutionResult } from '../../lib/graphql.js';
 import { clientErrorOf, KetenError } from '../errors.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { graphqlLoadRefusal } from '../limits/refusals.js';
 
 interface Execution extends ExecutionResult {
@@ -12,7 +13,7 @@ interface Execution extends ExecutionResult {
   errors?: readonly GraphQLError[];
 }
 
-type Ctx = { reply?: { log: FastifyInstance['log']; header(name: string, value: number): unknown }; app: FastifyInstance };
+type Ctx = { reply?: { log: FastifyInstance['log']; header(name: string, value: string | number): unknown }; app: FastifyInstance };
 
 // @mercuriusjs/gateway 5 marks relayed subgraph errors with the message "Symbol(FEDERATED_ERROR)"
 // (a FederatedError carrying them in extensions.errors); older releases used MER_ERR_GQL_GATEWAY.
@@ -71,11 +72,15 @@ function normalise(error: GraphQLError, log: FastifyInstance['log'], development
     log.info({ code: client.code, reason: (original as { code?: unknown }).code }, 'client error');
     return [{ ...base, message: client.message, extensions: { code: client.code } }];
   }
+  if (isDatabaseUnavailable(original)) {
+    log.warn({ err: original.message }, 'database unreachable');
+    return [{ ...base, message: 'the database cannot be reached right now; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS } }];
+  }
   log.error({ err: original }, 'unexpected error in a resolver');
   return [{ ...base, message: 'internal error', extensions: { code: 'INTERNAL' } }];
 }
 
-function format(execution: Execution, ctx: Ctx) {
+function format(execution: Execution, ctx: Ctx, gateway = false) {
   const log = ctx.reply ? ctx.reply.log : ctx.app.log;
   const development = ctx.app?.config?.NODE_ENV === 'development';
   const errors = (execution.errors ?? []).flatMap((e) => normalise(e, log, development));
@@ -83,6 +88,12 @@ function format(execution: Execution, ctx: Ctx) {
   if (!execution.data && errors.length > 0) {
     const first = (execution.errors?.[0]?.originalError as { statusCode?: number } | undefined)?.statusCode;
     statusCode = execution.statusCode ?? (errors.length === 1 && typeof first === 'number' ? first : 200);
+    // Nothing answered because the database is away: say so the way HTTP does (503, Retry-After),
+    // so clients and load balancers retry. Only at the gateway: a subgraph answers its gateway 200.
+    if (gateway && errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+      statusCode = 503;
+      ctx.reply?.header('retry-after', RETRY_AFTER_SECONDS);
+    }
   }
   const refusal = graphqlLoadRefusal(errors);
   if (refusal) {
@@ -93,4 +104,4 @@ function format(execution: Execution, ctx: Ctx) {
 }
 
 export const formatSubgraphError = format as never;
-export const formatGatewayError = format as never;
+export const formatGatewayError = ((execution: Execution, ctx: Ctx) => format(execution, ctx, true)) as never;

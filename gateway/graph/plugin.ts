@@ -55,6 +55,11 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   // Adapters stop waiting for their partner after PARTNER_TIMEOUT_MS and answer PARTNER_UNAVAILABLE
   // with the partner's name; the gateway waits a little longer, as a backstop for a hung adapter.
   const timeout = services.config.PARTNER_TIMEOUT_MS + 500;
+  // The gateway's own subgraph answers a revoke only when no instance can still accept the consent:
+  // at most CONSENT_CACHE_TTL_MS when notifications are lost (consent/cache.ts). That is the
+  // revoke's own budget; cut off at a partner's timeout, a revoke that happened would answer
+  // "a partner did not answer".
+  const ketenTimeout = Math.max(timeout, services.config.CONSENT_CACHE_TTL_MS + 1000);
 
   // Partner adapters only: the gateway's own subgraph is in this process and has no partner to name.
   const circuits = new Map(
@@ -108,8 +113,8 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
         name: s.name,
         url: s.url,
         mandatory: s.mandatory ?? false,
-        bodyTimeout: timeout,
-        headersTimeout: timeout,
+        bodyTimeout: s.name === 'keten' ? ketenTimeout : timeout,
+        headersTimeout: s.name === 'keten' ? ketenTimeout : timeout,
         ...(circuits.has(s.name) ? { agent: circuits.get(s.name)!.agent } : {}),
         ...(s.name === 'keten' ? ketenWebsocket(s.url, services) : {}),
         initHeaders: async () => ({

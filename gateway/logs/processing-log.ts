@@ -81,6 +81,15 @@ export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace
     ft text, fs text, pa text, se text, sk text, ao text, asu text, ar text, op text, pt text[], fl text[])`;
 const INSERT = insertProcessingSql(1);
 
+/**
+ * Writes the entries inside the caller's own (Prisma) transaction, for a change of personal data:
+ * the change and its log row commit together, and once committed nothing is left that could fail
+ * and make the caller believe the change did not happen.
+ */
+export async function recordWithin(tx: { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> }, log: ProcessingLog, trace: TraceContext, entries: Processing[]) {
+  await tx.$executeRawUnsafe(INSERT, log.rowsJson(trace, entries));
+}
+
 type Row = Record<string, unknown>;
 const list = (xs: string[]) => [...new Set(xs)].sort();
 

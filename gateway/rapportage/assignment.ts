@@ -6,10 +6,12 @@
 // (gateway/graph/klant-access.ts: the client is on the caseload of the klantmanager's own
 // gemeente, as the gemeente answers): otherwise FORBIDDEN, logged, the same for a BSN nobody has.
 // Only a bureau the gemeente has a running purchase contract with (Inkoopcontract) may be assigned.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { isValidBsn } from '../../lib/bsn.js';
 import { badInput, forbidden, KetenError, notFound } from '../errors.js';
+import { recordWithin } from '../logs/processing-log.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { hasRunningContract } from './contracts.js';
@@ -61,15 +63,20 @@ export async function assignTraject(services: ChainServices, trace: TraceContext
     throw forbidden('your gemeente has no running contract with this re-integratiebureau');
   }
 
+  // The decision is on record before anything is written (fail closed); after the commit nothing
+  // is left that could fail and make the klantmanager believe the assignment did not happen.
+  const known = await services.prisma.traject.findUnique({ where: { gemeenteOin_externalId: { gemeenteOin: km.oin, externalId: input.gemeenteKenmerk } }, select: { id: true } });
+  const trajectId = known?.id ?? randomUUID();
+  await recordBlokDecision(services, trace, { action: 'traject:toewijzen', trajectId, caller, information: { bureauOin: bureau.oin } }, 'permit', 'own-gemeente');
   const now = new Date();
-  const { traject, previous } = await services.prisma.$transaction(async (tx) => {
+  const { traject, evict } = await services.prisma.$transaction(async (tx) => {
     const existing = await tx.traject.findUnique({ where: { gemeenteOin_externalId: { gemeenteOin: km.oin, externalId: input.gemeenteKenmerk } } });
     if (existing && existing.subjectBsn !== input.bsn) throw badInput('toewijzing.gemeenteKenmerk', 'is already used for another client');
     if (existing?.status === 'ended') throw badInput('toewijzing.gemeenteKenmerk', 'this trajectory has ended');
     const dates = { title: input.titel, startsOn: new Date(`${input.startdatum}T00:00:00Z`), endsOn: new Date(`${input.einddatum}T00:00:00Z`) };
     const t = existing
       ? await tx.traject.update({ where: { id: existing.id }, data: dates })
-      : await tx.traject.create({ data: { gemeenteOin: km.oin, externalId: input.gemeenteKenmerk, subjectBsn: input.bsn, createdBy: km.subject, ...dates } });
+      : await tx.traject.create({ data: { id: trajectId, gemeenteOin: km.oin, externalId: input.gemeenteKenmerk, subjectBsn: input.bsn, createdBy: km.subject, ...dates } });
     const others = await tx.rapportageBlok.findMany({ where: { trajectId: t.id, status: 'open', ribOin: { not: bureau.oin } }, select: { id: true, ribOin: true } });
     await tx.rapportageBlok.updateMany({ where: { id: { in: others.map((o) => o.id) } }, data: { status: 'closed', closedAt: now, closedBy: km.subject } });
     await tx.rapportageBlok.upsert({
@@ -78,21 +85,18 @@ export async function assignTraject(services: ChainServices, trace: TraceContext
       // Reassigning back to an earlier bureau reopens its block; its reports and chain continue.
       update: { status: 'open', closedAt: null, closedBy: null },
     });
-    return { traject: await tx.traject.findUniqueOrThrow({ where: { id: t.id }, include: blokInclude }), previous: others };
+    await recordWithin(tx, services.processingLog, trace, [
+      { name: 'traject toegewezen', activity: 'trajectToewijzen', operation: 'write', subjectBsn: t.subjectBsn, caller, partners: [], fields: ['traject'], startTime: now },
+    ]);
+    const evict = others.length
+      ? await tx.consent.findMany({ where: { trajectId: t.id, granteeOin: { in: others.map((p) => p.ribOin) }, status: 'active' }, select: { id: true } })
+      : [];
+    return { traject: await tx.traject.findUniqueOrThrow({ where: { id: t.id }, include: blokInclude }), evict };
   });
   // The previous bureaus' consents now fail the ledger's "block open" test; evict cached copies so
-  // reads stop at once on every instance, not only after the cache lifetime.
-  if (previous.length) {
-    const consents = await services.prisma.consent.findMany({
-      where: { trajectId: traject.id, granteeOin: { in: previous.map((p) => p.ribOin) }, status: 'active' },
-      select: { id: true },
-    });
-    for (const c of consents) await services.consent.core.cache.invalidate(c.id);
-  }
-  await recordBlokDecision(services, trace, { action: 'traject:toewijzen', trajectId: traject.id, caller, information: { bureauOin: bureau.oin } }, 'permit', 'own-gemeente');
-  await services.processingLog.record(trace, [
-    { name: 'traject toegewezen', activity: 'trajectToewijzen', operation: 'write', subjectBsn: traject.subjectBsn, caller, partners: [], fields: ['traject'], startTime: now },
-  ]);
+  // reads stop at once on every instance, not only after the cache lifetime (never fails; bounded
+  // by that lifetime).
+  await Promise.all(evict.map((c) => services.consent.core.cache.invalidate(c.id)));
   return toewijzingView(traject);
 }
 
@@ -105,25 +109,22 @@ export async function endTraject(services: ChainServices, trace: TraceContext, c
     throw notFound('trajectory');
   }
   await (await services.klantAccess.check(trace, km, found.subjectBsn, 'traject:beeindigen')).recorded;
+  await recordBlokDecision(services, trace, { action: 'traject:beeindigen', trajectId, caller }, 'permit', 'own-gemeente');
   const now = new Date();
-  await services.prisma.$transaction(async (tx) => {
+  const traject = await services.prisma.$transaction(async (tx) => {
     await tx.traject.updateMany({ where: { id: trajectId, status: 'active' }, data: { status: 'ended', endedAt: now, endedBy: km.subject } });
     await tx.rapportageBlok.updateMany({ where: { trajectId, status: 'open' }, data: { status: 'closed', closedAt: now, closedBy: km.subject } });
+    await recordWithin(tx, services.processingLog, trace, [
+      { name: 'traject beëindigd', activity: 'trajectToewijzen', operation: 'write', subjectBsn: found.subjectBsn, caller, partners: [], fields: ['traject'], startTime: now },
+    ]);
+    return tx.traject.findUniqueOrThrow({ where: { id: trajectId }, include: blokInclude });
   });
   // After the commit: the ledger already refuses (trajectory ended); this records the consents as
-  // ended with who and when, and evicts them from every instance's cache.
-  try {
-    await services.consent.endForTraject(trajectId, caller);
-  } catch (err) {
-    throw new KetenError('SERVICE_UNAVAILABLE', 'the trajectory has ended, but its consents could not all be marked ended yet; try again', {
-      cause: (err as Error).message,
-    });
-  }
-  await recordBlokDecision(services, trace, { action: 'traject:beeindigen', trajectId, caller }, 'permit', 'own-gemeente');
-  await services.processingLog.record(trace, [
-    { name: 'traject beëindigd', activity: 'trajectToewijzen', operation: 'write', subjectBsn: found.subjectBsn, caller, partners: [], fields: ['traject'], startTime: now },
-  ]);
-  return toewijzingView(await services.prisma.traject.findUniqueOrThrow({ where: { id: trajectId }, include: blokInclude }));
+  // ended with who and when, and evicts them from every instance's cache. If it fails now, the
+  // trajectory has still ended: the consents are marked the next time anyone lists them
+  // (settleLapsed), so the klantmanager hears that it happened, not an error.
+  await services.consent.endForTraject(trajectId, caller).catch(() => {});
+  return toewijzingView(traject);
 }
 
 type TrajectWithBlokken = Awaited<ReturnType<ChainServices['prisma']['traject']['findUniqueOrThrow']>> & {

@@ -14,6 +14,8 @@ import { html, type SafeHtml } from './html.js';
 import { layout, type NavItem } from './layout.js';
 import type { KnownPages } from './safe-return.js';
 import type { Sealer } from './seal.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../db/unavailable.js';
+import { UNAVAILABLE_TITLE, unavailableBody } from './unavailable-page.js';
 import { homeFor, type CookieSettings, type PageSession } from './session.js';
 import type { SessionStore } from './session-store.js';
 
@@ -132,6 +134,11 @@ export function installPageErrors(app: FastifyInstance, pages: Pages) {
     }
     // Refused for load before the page ran (limits/plugin.ts), or by the graph it asked.
     const wait = retryAfter(err);
+    // The database is away (not load): the page says so and keeps the form with what was typed.
+    if (isDatabaseUnavailable(err) || (err instanceof GraphRequestError && err.errors.some((e) => e.code === 'SERVICE_UNAVAILABLE' && e.retryAfter === undefined))) {
+      reply.header('retry-after', String(wait ?? RETRY_AFTER_SECONDS));
+      return pages.send(request, reply, { title: UNAVAILABLE_TITLE, status: 503, body: unavailableBody(request, request.method === 'POST' ? pages.csrf(reply) : undefined) });
+    }
     if (wait !== undefined) reply.header('retry-after', wait);
     let message = GRAPH_MESSAGES[err instanceof GraphRequestError ? err.code : wait !== undefined ? (err as KetenError).code : ''];
     if (!message) {
