@@ -191,8 +191,11 @@ export function createSupervisedListener(connectionString: string): SupervisedLi
   function start(): Promise<void> {
     starting ??= (async () => {
       try {
-        up(await open());
+        const opened = await open();
+        if (closed) return void (await opened.c.end().catch(() => {}));
+        up(opened);
       } catch (err) {
+        if (closed) return;
         state = 'down';
         since = Date.now();
         lastError = (err as Error).message;
@@ -230,10 +233,10 @@ export function createSupervisedListener(connectionString: string): SupervisedLi
     async close() {
       closed = true;
       clearTimeout(retry);
+      await starting; // a first connection being made is closed too
       clearInterval(ping);
       const c = client;
       client = undefined;
-      await starting;
       await c?.end().catch(() => {});
     },
   };
