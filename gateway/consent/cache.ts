@@ -82,6 +82,9 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
   let epoch = 0;
   /** Tickets older than this were taken before the listener last dropped or returned. */
   let floor = 0;
+  /** Counts our listener's drops and returns: a revoker whose own listener dropped while it waited
+   * for acks cannot tell silent peers from unheard ones, so it waits the TTL out after all. */
+  let listenerChanges = 0;
   let unwatch: (() => void) | undefined;
   let listeningSince: number | undefined;
   let lastEcho: number | undefined;
@@ -93,6 +96,7 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
 
   /** Notifications were (or are being) lost: nothing cached may be trusted, nor any read in flight. */
   function forgetAll(restored: boolean) {
+    listenerChanges++;
     entries.clear();
     floor = ++epoch;
     lastEcho = undefined;
@@ -207,13 +211,14 @@ export function createConsentCache(db: Database, ttlMs: number): ConsentCache {
       const acked = new Set<string>();
       const collect = (i: string, c: string) => c === id && acked.add(i);
       ackListeners.add(collect);
+      const changes = listenerChanges;
       try {
         await beforeDeadline(db.notify(EVICT_CHANNEL, id), deadline);
         if (ttlMs <= 0) return;
         // With our own listener down no ack can reach us: wait the TTL out.
         if (listeningSince !== undefined && listenerUp() && (await syncBarrier(deadline))) {
           await waitForPeers(id, acked, deadline);
-          return;
+          if (listenerChanges === changes && listenerUp()) return;
         }
       } catch {
         // fall through: wait the TTL out
