@@ -48,9 +48,11 @@ export async function pagesPlugin(app: FastifyInstance) {
 
   await assetRoutes(app);
   // Everything but the styles reads the session (a database read per request: session-store.ts).
+  // Read once the form is parsed: when the database is away, the 503 page can still show the
+  // person what they typed (shared/unavailable-page.ts).
   await app.register(async function sessionPages(scope) {
     const deps = { store: sessions, cookie, decisionLog: app.services.decisionLog };
-    scope.addHook('onRequest', async (request, reply) => {
+    scope.addHook('preValidation', async (request, reply) => {
       request.pages = await readSession(request, reply, deps);
     });
     await loginRoutes(scope, pages);
