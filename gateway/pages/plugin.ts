@@ -5,7 +5,8 @@
 // and open a report's PDF through its REST route with the person's own token (shared/bijlage-download.ts).
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { auditorArea } from './auditor/plugin.js';
 import { clientArea } from './client/plugin.js';
 import { klantmanagerArea } from './klantmanager/plugin.js';
@@ -48,12 +49,22 @@ export async function pagesPlugin(app: FastifyInstance) {
 
   await assetRoutes(app);
   // Everything but the styles reads the session (a database read per request: session-store.ts).
-  // Read once the form is parsed: when the database is away, the 503 page can still show the
-  // person what they typed (shared/unavailable-page.ts).
   await app.register(async function sessionPages(scope) {
     const deps = { store: sessions, cookie, decisionLog: app.services.decisionLog };
-    scope.addHook('preValidation', async (request, reply) => {
-      request.pages = await readSession(request, reply, deps);
+    const away = new WeakMap<FastifyRequest, unknown>();
+    scope.addHook('onRequest', async (request, reply) => {
+      try {
+        request.pages = await readSession(request, reply, deps);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        // The database is away: answered once the form is parsed (below), so the 503 page can
+        // show the person what they typed (shared/unavailable-page.ts).
+        request.pages = {};
+        away.set(request, err);
+      }
+    });
+    scope.addHook('preValidation', async (request) => {
+      if (away.has(request)) throw away.get(request);
     });
     await loginRoutes(scope, pages);
     if (oidc) await oidcRoutes(scope, pages, oidc);
