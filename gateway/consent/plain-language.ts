@@ -37,6 +37,9 @@ const CONSENT_ACTS: Record<string, string> = {
   'verzoek intrekken': 'een verzoek om toestemming ingetrokken',
 };
 
+/** Why, for what the client did themselves: only where it names their trajectory. */
+const SELF_WHY: Partial<Record<Activity, string>> = { toestemming: 'voor uw traject', werkprofielRib: 'voor uw traject' };
+
 const BY_URI = new Map(Object.entries(ACTIVITIES).map(([k, uri]) => [uri as string, k as Activity]));
 
 export interface PlainProcessing {
@@ -55,13 +58,15 @@ export function plainLine(r: ProcessingRecord, orgName: string | undefined): Pla
   const wat =
     (activity === 'toestemming' ? CONSENT_ACTS[r.name] : undefined) ??
     (plain ? plain[soort] : soort === 'schrijven' ? 'gegevens over u vastgelegd' : 'gegevens over u bekeken');
-  const waarom = plain?.waarom ?? 'voor hun wettelijke taak';
   const self = r.actorRole === 'client';
+  // The client's own reading is theirs: "U heeft … gelezen.", not a reason written for someone
+  // who helps them ("om u te begeleiden"). Only what concerns their trajectory keeps its "voor".
+  const waarom = self ? SELF_WHY[activity as Activity] ?? '' : plain?.waarom ?? 'voor hun wettelijke taak';
   const org = orgName ?? 'een organisatie in de keten';
   // An auditor is named by their task, so the client knows who checked and why.
   const who = self ? 'U' : r.actorRole === 'auditor' ? `De privacyfunctionaris van ${org}` : orgName ?? 'Een organisatie in de keten';
-  const tekst = `${who} heeft op ${formatDate(r.startTime)} ${wat} ${waarom}.`;
-  return { tekst, op: r.startTime.toISOString(), organisatie: self ? null : orgName ?? null, wat, waarom, soort };
+  const tekst = `${who} heeft op ${formatDate(r.startTime)} ${wat}${waarom ? ` ${waarom}` : ''}.`;
+  return { tekst, op: r.startTime.toISOString(), organisatie: self ? null : orgName ?? null, wat, waarom: waarom || 'door uzelf', soort };
 }
 
 /** The caller's own processing log, newest first. Only a client has one to read here. */

@@ -12,6 +12,8 @@ import { clientArea } from './client/plugin.js';
 import { klantmanagerArea } from './klantmanager/plugin.js';
 import { ribArea } from './rib/plugin.js';
 import { assetRoutes } from './shared/assets.js';
+import { heading, paragraph } from './shared/components.js';
+import { html } from './shared/html.js';
 import { createPages, installPageErrors } from './shared/context.js';
 import { registerCsrf } from './shared/csrf.js';
 import { createGraph } from './shared/graph-client.js';
@@ -69,5 +71,19 @@ export async function pagesPlugin(app: FastifyInstance) {
     await loginRoutes(scope, pages);
     if (oidc) await oidcRoutes(scope, pages, oidc);
     for (const area of AREAS) await scope.register(roleAreaPlugin(area, pages));
+    // A mistyped or outdated page address gets a page in Dutch, not the API's problem+json. Not
+    // under /rib, whose paths are the RIB systems' REST API. Outside the areas, so no role guard
+    // (it shows nothing personal) and not a page one is sent back to after logging in.
+    for (const area of AREAS.filter((a) => a.role !== 'rib')) {
+      scope.get(`${area.base}/*`, async (request, reply) =>
+        pages.send(request, reply, {
+          title: 'Pagina niet gevonden',
+          status: 404,
+          body: html`${heading(1, 'Deze pagina bestaat niet')}
+            ${paragraph('Misschien is het adres niet goed overgenomen, of bestaat de pagina niet meer.')}
+            ${paragraph(html`<a class="utrecht-link" href="${area.base}">Naar ${area.section}</a>`)}`,
+        }),
+      );
+    }
   });
 }

@@ -4,6 +4,7 @@
 // looks, once per block per month, so a quiet block does not flood anyone.
 import type { Prisma } from '../db/generated/client.js';
 import type { Db } from '../db/database.js';
+import { dutchDay, type SignalKind } from '../signals/kinds.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -28,7 +29,7 @@ export function newReportSignal(r: NewReport) {
   return {
     organisationOin: r.gemeenteOin,
     dedupeKey: `rapportage:${r.rapportageId}`,
-    kind: 'rapportage-nieuw',
+    kind: 'rapportage-nieuw' satisfies SignalKind,
     subjectBsn: r.subjectBsn,
     trajectId: r.trajectId,
     // Never the report's content: a signal is shown in lists and may be read over a shoulder.
@@ -66,10 +67,10 @@ export async function refreshLateSignals(db: Db, gemeenteOin: string, now = new 
     data: late.map((r) => ({
       organisationOin: gemeenteOin,
       dedupeKey: `rapportage-te-laat:${r.blok_id}:${month}`,
-      kind: 'rapportage-te-laat',
+      kind: 'rapportage-te-laat' satisfies SignalKind,
       subjectBsn: r.subject_bsn.trim(),
       trajectId: r.traject_id,
-      summary: `Geen rapportage van ${r.rib_name} sinds ${new Date(r.last_at).toISOString().slice(0, 10)}`,
+      summary: `Geen rapportage van ${r.rib_name} sinds ${dutchDay(new Date(r.last_at))}`,
     })),
     skipDuplicates: true,
   });

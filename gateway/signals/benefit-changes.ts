@@ -6,6 +6,7 @@ import { signInternalToken } from '../graph/internal-token.js';
 import { ACTIVITIES, type Actor } from '../logs/processing-log.js';
 import { newTraceId, newSpanId, traceparentOf, type TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
+import { dutchDay, type SignalKind } from './kinds.js';
 
 export interface BenefitChange {
   bsn: string;
@@ -48,9 +49,11 @@ async function onCaseload(services: ChainServices, url: string, trace: TraceCont
   return members;
 }
 
-function summary(c: BenefitChange): { kind: string; text: string } {
+function summary(c: BenefitChange): { kind: SignalKind; text: string } {
   const soort = SOORT[c.uitkering.soort] ?? 'uitkering';
-  if (c.uitkering.status === 'BEEINDIGD') return { kind: 'uitkering-beeindigd', text: `${soort} beëindigd per ${c.uitkering.einddatum ?? 'onbekende datum'}` };
+  if (c.uitkering.status === 'BEEINDIGD') {
+    return { kind: 'uitkering-beeindigd', text: c.uitkering.einddatum ? `${soort} beëindigd per ${dutchDay(c.uitkering.einddatum)}` : `${soort} beëindigd` };
+  }
   return { kind: 'uitkering-gewijzigd', text: `${soort} gewijzigd` };
 }
 

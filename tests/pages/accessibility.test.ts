@@ -1,12 +1,15 @@
 // Every page, at phone (360 px) and desktop width, in Chromium: axe-core finds no serious or
 // critical WCAG 2.1 A/AA violation, nothing overflows sideways on a phone, and the keyboard alone
-// reaches the content (skip link first, visible focus). Screenshots land in test-artifacts/pages/.
+// reaches the content (skip link first, visible focus), and nothing a Dutch reader sees is an
+// internal code, an ISO date or English (support/plain-dutch.ts). Screenshots land in test-artifacts/pages/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DESKTOP, PHONE, SKIP_NOTICE, axeViolations, launch, loginAs, newContext, screenshot, skipBrowserTests } from './support/browser.js';
+import { expectPlainDutch } from './support/plain-dutch.js';
 import { activeConsentOf, consentToken, deliverReport, graphAs, report } from './support/rib.js';
+import { scanBenefitChanges } from '../../gateway/signals/benefit-changes.js';
 
 const name = (id: string) => findDemoPerson(id)!.name;
 
@@ -19,6 +22,9 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
   beforeAll(async () => {
     // Partners get time to answer on a busy test machine: these tests are not about timeouts.
     [t, browser] = await Promise.all([startTestApp({ env: { PARTNER_TIMEOUT_MS: '5000' } }), launch()]);
+    // Signals of ended and changed benefits (UWV's change feed), so their words are checked too; first,
+    // so the new report's signal below is the newest.
+    await scanBenefitChanges(t.app.services, { uwv: t.runtime.partners.urls.uwv, gemeente: t.runtime.partners.urls.gemeente }, new Date('2020-01-01T00:00:00Z'));
     // A report by Aan de Slag (the demo seed gave it client-aandeslag's consent), so the report
     // pages and the klantmanager's signal and block have content to check.
     const consent = await activeConsentOf(t, 'rib-aandeslag');
@@ -27,6 +33,8 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
     const traject = await t.db.prisma.traject.findUniqueOrThrow({ where: { id: consent.trajectId } });
     const written = await deliverReport(t, 'rib-aandeslag', consent.trajectId, await consentToken(t, 'rib-aandeslag', consent.id), report(traject.startsOn.toISOString().slice(0, 10), 'Verder met de werkervaringsplaats'));
     if (written.status !== 201) throw new Error(`report not written: ${written.status}`);
+    // The klantmanager lists the caseload a few times: the client's log groups the repeats.
+    for (let i = 0; i < 3; i++) await graphAs(t, 'km-jan', '{ caseload(eerste: 50) { klanten { bsn } } }');
     const { data } = await graphAs<{ mijnToestemmingsverzoeken: { id: string; status: string }[] }>(t, 'client-fatima', '{ mijnToestemmingsverzoeken { id status } }');
     pendingId = data!.mijnToestemmingsverzoeken.find((r) => r.status === 'openstaand')!.id;
   });
@@ -42,6 +50,7 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
     expect(scroll, `${label} is wider than the screen`).toBeLessThanOrEqual(width + 1);
     expect(await page.locator('h1').count(), `${label} has one h1`).toBe(1);
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('nl');
+    await expectPlainDutch(page, label);
   }
 
   async function visitAll(person: string | undefined, paths: (() => string[]) | string[], tag: string) {
@@ -99,6 +108,25 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
       await expect(page.getByLabel('BSN').getAttribute('aria-invalid')).resolves.toBe('true');
       await screenshot(page, `a11y-km-zoeken-fout-${viewport.width}`);
       await check(page, 'zoeken-fout');
+      // Nine digits that fail the elfproef are told so, not that a BSN has nine digits.
+      await page.getByLabel('BSN').fill('123456788');
+      await page.getByRole('button', { name: 'Zoeken' }).click();
+      await page.getByText('klopt niet volgens de elfproef').first().waitFor();
+      await expect(page.getByText('Een BSN heeft negen cijfers').count()).resolves.toBe(0);
+      await check(page, 'zoeken-elfproef');
+      await page.context().close();
+    }
+  }, 180_000);
+
+  it('a page address that does not exist, logged in or not: a page in Dutch, not the API’s answer', async () => {
+    for (const [person, path] of [['client-fatima', '/mijn/bestaat-niet'], [undefined, '/klantmanager/oude/pagina']] as const) {
+      const page = await (await newContext(browser, PHONE)).newPage();
+      if (person) await loginAs(page, t.url, name(person));
+      const res = await page.goto(`${t.url}${path}`);
+      expect(res?.status()).toBe(404);
+      expect(res?.headers()['content-type']).toMatch(/^text\/html/);
+      await page.getByRole('heading', { level: 1, name: 'Deze pagina bestaat niet' }).waitFor();
+      await check(page, `niet-gevonden${path.replace(/\//g, '-')}`);
       await page.context().close();
     }
   }, 180_000);

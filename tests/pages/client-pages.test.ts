@@ -1,12 +1,14 @@
 // The client's pages over HTTP: the consent receipt downloads as a text file whose signature checks
 // out against the gateway's published keys, and the processing log shows, in plain words, that the
-// klantmanager looked at the client's data.
+// klantmanager looked at the client's data, with repeated identical processings as one line and
+// the client's own reading worded as theirs.
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { Visitor } from './support/http.js';
 import { graphAs } from './support/rib.js';
+import { ACTIVITIES } from '../../gateway/logs/processing-log.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -58,6 +60,31 @@ describe('the client pages', () => {
     const log = await client.get('/mijn/verwerkingen');
     expect(log.status).toBe(200);
     expect(log.text).toMatch(/Gemeente Amsterdam[^<]* heeft op \d+ \w+ \d{4} uw gegevens over werk en inkomen bekeken/);
+  });
+
+  it('group the klantmanager’s repeated caseload listings into one line, the log keeping every row, and word the client’s own reading as theirs', async () => {
+    const client = new Visitor(t.url);
+    await client.login('client-fatima');
+    expect((await client.get('/mijn')).status).toBe(200);
+    const rows = () => t.db.prisma.verwerking.count({ where: { processingActivityId: ACTIVITIES.caseload } });
+    const before = await rows();
+    for (let i = 0; i < 3; i++) {
+      const listed = await graphAs<{ caseload: { klanten: { bsn: string }[] } }>(t, 'km-jan', '{ caseload(eerste: 50) { klanten { bsn } } }');
+      expect(listed.data!.caseload.klanten.map((k) => k.bsn)).toContain(findDemoPerson('client-fatima')!.bsn);
+    }
+    // Every listing stays in the log: at least one row per listing for this client alone.
+    expect((await rows()) - before).toBeGreaterThanOrEqual(3);
+
+    const log = await client.get('/mijn/verwerkingen');
+    expect(log.status).toBe(200);
+    const items = [...log.text.matchAll(/<li class="kp-log__item">([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replace(/ ,/g, ',').trim());
+    // The newest line is the three listings, once, with how often and between which times.
+    expect(items[0]).toMatch(/^\d+ \w+ \d{4}, [3-9] keer (tussen \d\d:\d\d en \d\d:\d\d|om \d\d:\d\d) Bekeken Gemeente Amsterdam[^.]* uw naam en adres gezien in hun lijst van klanten/);
+    expect(items.filter((i) => i === items[0])).toHaveLength(1);
+    // The client's own look at their data: "U heeft … bekeken.", not a reason about helping them.
+    const own = items.filter((i) => /\bU heeft op\b/.test(i));
+    expect(own.some((i) => /U heeft op \d+ \w+ \d{4} uw gegevens over werk en inkomen bekeken\.$/.test(i)), JSON.stringify(items, null, 1)).toBe(true);
+    for (const line of own) expect(line).not.toMatch(/om u te|omdat zij u|voor uw klantmanager|omdat het uw gegevens zijn/);
   });
 
   it('let the client say yes for a shorter time, and refuse a day past what was asked', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../../gateway/pages/shared/html.js';
 import { createSealer } from '../../gateway/pages/shared/seal.js';
 import { randomBytes } from 'node:crypto';
+import { plainDutchProblems } from './support/plain-dutch.js';
 
 describe('html templates', () => {
   it('escape every interpolated value, and only once', () => {
@@ -42,5 +43,23 @@ describe('sealing', () => {
 
   it('does not show the sealed value', () => {
     expect(sealer.seal('klant', '123456782')).not.toContain('123456782');
+  });
+});
+
+describe('the plain-Dutch check over a page\'s text', () => {
+  it('passes plain Dutch, with its acronyms, hyphenated words and Dutch dates', () => {
+    expect(plainDutchProblems('Werkfit Re-integratie heeft op 3 maart 2026 om 10:02 uw werkprofiel bekeken voor uw traject. BSN, UWV, WIA en WW. Inloggen is op deze server niet ingesteld.')).toEqual([]);
+  });
+
+  it('names ISO dates, codes, internal labels and English', () => {
+    const found = (text: string) => plainDutchProblems(text).join('\n');
+    expect(found('Geen rapportage sinds 2026-11-02')).toContain('ISO date "2026-11-02"');
+    expect(found('Fout: BAD_USER_INPUT')).toContain('code "BAD_USER_INPUT"');
+    expect(found('Status: BEEINDIGD')).toContain('code "BEEINDIGD"');
+    expect(found('Signalen: uitkering-beeindigd')).toContain('internal label "uitkering-beeindigd"');
+    expect(found('Bevoegdheid rapportage:schrijven')).toContain('internal label "rapportage:schrijven"');
+    expect(found('Signaal buiten_caseload')).toContain('internal label "buiten_caseload"');
+    expect(found('bsn: a BSN of nine digits that passes the elfproef')).toContain('English');
+    expect(found('consent request not found')).toContain('English');
   });
 });

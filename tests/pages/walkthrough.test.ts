@@ -1,11 +1,19 @@
 // The whole story in a real browser: a client approves a RIB's request, the RIB writes a report
 // through the API, the klantmanager sees it arrive with a signal, the client reads it and revokes,
-// and the RIB's next write is refused. Every step leaves a screenshot in test-artifacts/pages/.
-import type { Browser } from 'playwright-core';
+// and the RIB's next write is refused. Every step leaves a screenshot in test-artifacts/pages/, and
+// its text is checked for codes, ISO dates and English (support/plain-dutch.ts).
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { SKIP_NOTICE, launch, loginAs, newContext, screenshot, skipBrowserTests } from './support/browser.js';
+import { SKIP_NOTICE, launch, loginAs, newContext, screenshot as takeScreenshot, skipBrowserTests } from './support/browser.js';
+import { expectPlainDutch } from './support/plain-dutch.js';
 import { activeConsentOf, consentToken, deliverReport, report } from './support/rib.js';
+
+/** Each step: a screenshot, and the page in words a Dutch reader understands. */
+async function screenshot(page: Page, name: string) {
+  await takeScreenshot(page, name);
+  await expectPlainDutch(page, name);
+}
 
 describe.skipIf(skipBrowserTests)(`walk-through in Chromium (${skipBrowserTests ? SKIP_NOTICE : 'Chromium present'})`, () => {
   let t: TestApp;

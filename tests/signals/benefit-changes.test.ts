@@ -27,7 +27,7 @@ describe('benefit change signals', () => {
       const client = population().find((c) => c.bsn === r.subjectBsn)!;
       expect(r.organisationOin).toBe(client.gemeenteOin);
     }
-    expect(rows.some((r) => r.kind === 'uitkering-beeindigd' && /WW-uitkering beëindigd per \d{4}-\d{2}-\d{2}/.test(r.summary))).toBe(true);
+    expect(rows.some((r) => r.kind === 'uitkering-beeindigd' && /WW-uitkering beëindigd per \d{1,2} [a-z]+ \d{4}$/.test(r.summary))).toBe(true);
 
     // The same window again, as another instance's scan would: nothing new.
     const again = await scanBenefitChanges(t.app.services, urls(), SINCE);

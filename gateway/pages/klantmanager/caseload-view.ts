@@ -2,7 +2,8 @@
 // the list of open signals with their "Afgehandeld" button. Used by the caseload and the search.
 import { badge, postButton } from '../shared/components.js';
 import type { Pages } from '../shared/context.js';
-import { datumTijd } from '../shared/format.js';
+import { datum, datumTijd } from '../shared/format.js';
+import { SIGNAL_WORDS, type SignalKind } from '../../signals/kinds.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { klantHref } from './klant-ref.js';
 
@@ -24,15 +25,22 @@ export interface CaseloadKlant {
 
 export const SIGNAL_FIELDS = 'id soort samenvatting trajectId bsn aangemaaktOp';
 
-const SIGNAL_WORDS: Record<string, [string, 'active' | 'warning' | 'neutral']> = {
-  'rapportage-nieuw': ['Nieuwe rapportage', 'active'],
-  'rapportage-te-laat': ['Rapportage te laat', 'warning'],
+const SIGNAL_TONE: Record<SignalKind, 'active' | 'warning' | 'neutral'> = {
+  'rapportage-nieuw': 'active',
+  'rapportage-te-laat': 'warning',
+  'uitkering-beeindigd': 'warning',
+  'uitkering-gewijzigd': 'neutral',
 };
 
+const isKind = (soort: string): soort is SignalKind => Object.hasOwn(SIGNAL_WORDS, soort);
+
+/** The kind in words; a kind these pages do not know yet is still a signal, never its label. */
 export function signalBadge(s: Signalering): SafeHtml {
-  const [word, kind] = SIGNAL_WORDS[s.soort] ?? [s.soort, 'neutral' as const];
-  return badge(kind, word);
+  return isKind(s.soort) ? badge(SIGNAL_TONE[s.soort], SIGNAL_WORDS[s.soort]) : badge('neutral', 'Signaal');
 }
+
+/** Signals stored before their summaries were written with Dutch dates still hold ISO ones. */
+const inDutch = (summary: string) => summary.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => datum(day));
 
 export function klantTable(pages: Pages, klanten: CaseloadKlant[], signals: Signalering[], caption: string): SafeHtml {
   return html`<div class="utrecht-table-container kp-table-wrap"><table class="utrecht-table utrecht-table--html-table kp-table">
@@ -59,7 +67,7 @@ export function signalList(pages: Pages, signals: Signalering[], csrf: string, n
   return html`<ul class="kp-signals">${signals.map(
     (s) => html`<li class="kp-signal">
       <p class="utrecht-paragraph">${signalBadge(s)} <time datetime="${s.aangemaaktOp}">${datumTijd(s.aangemaaktOp)}</time></p>
-      <p class="utrecht-paragraph">${s.samenvatting}${s.bsn ? html` — <a class="utrecht-link" href="${klantHref(pages.sealer, s.bsn)}">${names.get(s.bsn) ?? 'Open klant'}</a>` : ''}</p>
+      <p class="utrecht-paragraph">${inDutch(s.samenvatting)}${s.bsn ? html` — <a class="utrecht-link" href="${klantHref(pages.sealer, s.bsn)}">${names.get(s.bsn) ?? 'Open klant'}</a>` : ''}</p>
       ${postButton({ action: `/klantmanager/signaleringen/${s.id}/afhandelen`, label: 'Afgehandeld', csrf, kind: 'secondary-action', hidden: { terug: back } })}
     </li>`,
   )}</ul>`;

@@ -44,7 +44,12 @@ function clean(body: unknown): Fields {
 
 function check(f: Fields): Problems {
   const p: Problems = {};
-  if (f.bsn && !isValidBsn(f.bsn)) p.bsn = 'Dit is geen geldig BSN. Een BSN heeft negen cijfers.';
+  if (f.bsn && !isValidBsn(f.bsn)) {
+    // Nine digits that fail the elfproef are most often a typing error: say that, not "nine digits".
+    p.bsn = /^\d{9}$/.test(f.bsn)
+      ? 'Dit is geen geldig BSN. Het nummer heeft negen cijfers, maar klopt niet volgens de elfproef. Kijk na of u het goed hebt overgenomen.'
+      : 'Dit is geen geldig BSN. Een BSN heeft negen cijfers.';
+  }
   if (f.naam && f.naam.length < 2) p.naam = 'Vul minstens twee letters in.';
   if (f.postcode && !/^\d{4}[A-Z]{2}$/.test(f.postcode)) p.postcode = 'Een postcode is vier cijfers en twee letters, bijvoorbeeld 1102 AB.';
   return p;
