@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { PHONE, SKIP_NOTICE, axeViolations, launch, loginAs, newContext, screenshot, skipBrowserTests } from './support/browser.js';
+import { expectPlainDutch } from './support/plain-dutch.js';
 
 describe.skipIf(skipBrowserTests)(`a partner that is down (${skipBrowserTests ? SKIP_NOTICE : 'Chromium present'})`, () => {
   let t: TestApp;
@@ -34,6 +35,7 @@ describe.skipIf(skipBrowserTests)(`a partner that is down (${skipBrowserTests ? 
     await page.getByRole('heading', { name: 'Trajecten en rapportages' }).waitFor();
     await screenshot(page, 'storing-uwv-klantmanager');
     expect(await axeViolations(page)).toEqual([]);
+    await expectPlainDutch(page, 'storing-uwv-klantmanager');
   }, 180_000);
 
   it('tells the client in plain words that UWV does not answer now', async () => {
@@ -43,5 +45,6 @@ describe.skipIf(skipBrowserTests)(`a partner that is down (${skipBrowserTests ? 
     await expect(notice.textContent()).resolves.toContain('UWV');
     await page.getByRole('heading', { name: 'Uw gegevens' }).waitFor();
     await screenshot(page, 'storing-uwv-client-360');
+    await expectPlainDutch(page, 'storing-uwv-client-360');
   }, 180_000);
 });
