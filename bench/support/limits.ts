@@ -1,8 +1,11 @@
 // The benchmarks measure the gateway's work, not its refusals: every rate limit far above any load
-// a bench generates (a bench's few callers send thousands of requests a minute each).
+// a bench generates (a bench's few callers send thousands of requests a minute each), and no load
+// shedding (a caseload page of 300 under 20 connections lags the event loop past the default
+// threshold by design of the test: the bench measures capacity, not the shedding).
 export const BENCH_LIMITS = {
   RATE_LIMIT_PER_MINUTE: '1000000',
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
   RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
   RATE_LIMIT_CONSENT_GRANTS_PER_HOUR: '1000000',
+  PRESSURE_EVENT_LOOP_DELAY_MS: '0',
 } as const;
