@@ -22,12 +22,29 @@ function jsonParameter(name: string, raw: unknown): unknown {
   }
 }
 
+/**
+ * mercurius takes a query that is not GraphQL but parses as JSON for a ready-made syntax tree, and
+ * graphql-js then fails on a made-up tree with a TypeError. GraphQL text never parses as JSON (a
+ * shorthand query `{ a }` fails at its second token), so the check costs one failed parse at most.
+ */
+function isJsonText(query: string): boolean {
+  const first = query.trimStart()[0];
+  if (first !== '{' && first !== '[' && first !== '"') return false;
+  try {
+    JSON.parse(query);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkRequestShape(request: FastifyRequest): void {
   if (request.method !== 'GET' && request.method !== 'POST') return;
   const params = (request.method === 'GET' ? request.query : request.body) as unknown;
   if (!isPlainObject(params)) throw bad('the request must be a JSON object with a query');
   const { query, operationName } = params;
   if (typeof query !== 'string' || query.trim() === '') throw bad('query must be a non-empty string');
+  if (isJsonText(query)) throw bad('query must be GraphQL text, not JSON');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     throw bad('operationName must be a string');
   }

@@ -38,6 +38,8 @@ describe('client errors on /graphql', () => {
     ['a query that is a number', { headers: json, body: '{"query":5}' }, 400, 'BAD_REQUEST'],
     ['a query that is an object', { headers: json, body: '{"query":{"a":1}}' }, 400, 'BAD_REQUEST'],
     ['an empty query', { headers: json, body: '{"query":"  "}' }, 400, 'BAD_REQUEST'],
+    ['a query that is JSON text (mercurius would take it for a syntax tree)', { headers: json, body: JSON.stringify({ query: '{"kind":"Document"}' }) }, 400, 'BAD_REQUEST'],
+    ['application/graphql with a JSON body', { headers: { 'content-type': 'application/graphql' }, body: '{}' }, 400, 'BAD_REQUEST'],
     ['a list as body', { headers: json, body: '[{"query":"{ ik { rol } }"}]' }, 400, 'BAD_REQUEST'],
     ['null as body', { headers: json, body: 'null' }, 400, 'BAD_REQUEST'],
     ['variables as a list', { headers: json, body: '{"query":"{ ik { rol } }","variables":[1]}' }, 400, 'BAD_REQUEST'],
@@ -112,7 +114,7 @@ describe('no request a client can send yields a 5xx', () => {
       .map((v) => JSON.stringify(v)),
     fc.constantFrom('{"__proto__":{"a":1}}', '{"query":"{ ik { rol } }","constructor":{"prototype":{}}}', '\u0000', '{"query":"{ik{rol}}"}'.repeat(3)),
   );
-  const contentType = fc.option(fc.oneof(fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/graphql', 'text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded', 'application/pdf', '*/*', ';;'), fc.string({ maxLength: 40 })));
+  const contentType = fc.option(fc.oneof(fc.constantFrom('application/json', 'application/graphql', 'application/json; charset=utf-16', 'application/graphql', 'text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded', 'application/pdf', '*/*', ';;'), fc.string({ maxLength: 40 })));
   const target = fc.constantFrom('/graphql', '/rib/v1/trajecten/t1/rapportages', '/rib/v1/trajecten/t1/bijlagen', '/toestemmingen/x/token', '/controle/v1/export', '/dev-issuer/token');
   const authorization = fc.constantFrom<'none' | 'valid' | 'garbage' | 'alg-none'>('none', 'valid', 'garbage', 'alg-none');
   const search = fc.option(fc.dictionary(fc.constantFrom('query', 'variables', 'operationName', 'extensions', 'x'), fc.string({ maxLength: 30 })));
