@@ -1,0 +1,228 @@
+// `npm run bench:soak`: a long run of mixed load while Ketenpoort's dependencies fail on a schedule,
+// to show what survives: klantmanagers' combined views, RIBs' report uploads, and clients revoking
+// and granting consent, against `ketenpoort serve` on PostgreSQL with the three adapters and their
+// sandboxes as processes of their own. Every `--every` minutes the database goes away for
+// `--outage` seconds (a TCP proxy between Ketenpoort and PostgreSQL drops every connection and
+// refuses new ones), and half a period later one adapter is killed with SIGKILL and started again
+// after `--adapter-down` seconds. It prints: requests and answers by outcome and code, receipted
+// uploads and how many of those are not in the database afterwards (lost: must be 0), revocations
+// whose next upload was not refused (must be 0), requests that hung past 10 s, and the gateway's
+// memory after warm-up and at the end. A script, not a test; PostgreSQL only (PGlite has no
+// separate server to lose).
+//
+//   npm run bench:soak                                  # 30 minutes, an outage every 5
+//   npm run bench:soak -- --minutes 4 --every 2         # a short run
+// Options: --minutes 30 --every 5 --outage 15 --adapter-down 5 --views 4 --uploads 2
+//   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
+//   --population 600 --json FILE
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { PARTNERS } from '../adapters/common/partner.js';
+import { startTcpProxy } from '../tests/support/tcp-proxy.js';
+import { startBenchIssuer } from './support/bench-issuer.js';
+import { startPartnerProcesses } from './support/partners.js';
+import { memoryOf } from './support/processes.js';
+import { CASELOAD_QUERY, VIEW_QUERY } from './support/queries.js';
+import { BENCH_LIMITS } from './support/limits.js';
+import { startKetenpoort } from './support/targets.js';
+import { grantConsent, prepareUploads, reportBody } from './support/uploads.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '30' },
+    every: { type: 'string', default: '5' },
+    outage: { type: 'string', default: '15' },
+    'adapter-down': { type: 'string', default: '5' },
+    views: { type: 'string', default: '4' },
+    uploads: { type: 'string', default: '2' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    population: { type: 'string', default: '600' },
+    json: { type: 'string' },
+  },
+});
+const minutes = Number(values.minutes);
+const everyMs = Number(values.every) * 60_000;
+const HANG_MS = 10_000;
+
+// ---------------------------------------------------------------- the system under test
+const issuer = await startBenchIssuer(0);
+const partners = await startPartnerProcesses({ issuer, population: values.population! });
+const server = new URL(values['database-url']!);
+const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+const kp = await startKetenpoort('postgres', {
+  serverUrl: values['database-url']!,
+  issuer,
+  node: [],
+  via: (url) => proxy.via(url),
+  env: {
+    LOG_LEVEL: 'warn',
+    UWV_ADAPTER_URL: partners.adapterUrls.uwv,
+    CWI_ADAPTER_URL: partners.adapterUrls.cwi,
+    GEMEENTE_ADAPTER_URL: partners.adapterUrls.gemeente,
+    ...BENCH_LIMITS,
+    // Load shedding as shipped: under an outage and a crash, shedding is part of what is soaked.
+    PRESSURE_EVENT_LOOP_DELAY_MS: '1000',
+  },
+});
+const url = kp.proc.url;
+const [km, client, rib] = await Promise.all([kp.token('km-jan'), kp.token('client-fatima'), kp.token('rib-werkfit')]);
+
+// ---------------------------------------------------------------- counting
+const outcomes = new Map<string, number>();
+const count = (key: string) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+const receipts: string[] = [];
+let revocations = 0;
+let notEnforced = 0;
+let hung = 0;
+
+/** POSTs and classifies: `<what> <status> <first error code>`; a request past HANG_MS is a hang. */
+async function post(what: string, path: string, headers: Record<string, string>, body: unknown) {
+  try {
+    const res = await fetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(HANG_MS),
+    });
+    const answer = (await res.json().catch(() => ({}))) as { data?: any; errors?: { extensions?: { code?: string } }[]; code?: string; rapportageId?: string };
+    const code = answer.errors?.[0]?.extensions?.code ?? answer.code;
+    const partial = answer.errors?.length && answer.data && Object.values(answer.data).some((v) => v !== null);
+    count(`${what} ${res.status}${code ? ` ${code}` : ''}${partial ? ' (partial)' : ''}`);
+    return { status: res.status, answer };
+  } catch (err) {
+    const timeout = (err as Error).name === 'TimeoutError';
+    if (timeout) hung++;
+    count(`${what} ${timeout ? 'hung' : 'connection error'}`);
+    return { status: 0, answer: {} as Record<string, any> };
+  }
+}
+
+const caseload = await post('setup', '/graphql', { authorization: `Bearer ${km}` }, { query: CASELOAD_QUERY, variables: { eerste: 300, na: null } });
+const bsns: string[] = caseload.answer.data.caseload.klanten.map((k: { bsn: string }) => k.bsn);
+const uploadTargets = await prepareUploads(url, kp.token, 20);
+const revocable = await prepareUploads(url, kp.token, 5);
+outcomes.clear();
+
+// ---------------------------------------------------------------- load
+const started = Date.now();
+const endAt = started + minutes * 60_000;
+const running = () => Date.now() < endAt;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function viewer(offset: number) {
+  for (let i = offset; running(); i += 7) {
+    await post('view', '/graphql', { authorization: `Bearer ${km}` }, { query: VIEW_QUERY, variables: { bsn: bsns[i % bsns.length] } });
+  }
+}
+
+async function uploader(offset: number) {
+  for (let i = offset; running(); i += 3) {
+    const t = uploadTargets[i % uploadTargets.length]!;
+    const { status, answer } = await post('upload', `/rib/v1/trajecten/${t.trajectId}/rapportages`,
+      { authorization: `Bearer ${rib}`, 'consent-token': t.consentToken, 'idempotency-key': crypto.randomUUID() }, reportBody());
+    if (status === 201 && answer.rapportageId) receipts.push(answer.rapportageId);
+    if (status !== 201) await sleep(200);
+  }
+}
+
+/** Revoke, then the RIB's very next upload with the old token must be refused; then grant again. */
+async function consentCycles() {
+  for (let i = 0; running(); i++) {
+    const t = revocable[i % revocable.length]!;
+    const revoke = await post('revoke', '/graphql', { authorization: `Bearer ${client}` },
+      { query: 'mutation($id: ID!) { trekToestemmingIn(toestemmingId: $id) { id status } }', variables: { id: t.consentId } });
+    if (revoke.status === 200 && !revoke.answer.errors) {
+      revocations++;
+      const next = await post('upload after revoke', `/rib/v1/trajecten/${t.trajectId}/rapportages`,
+        { authorization: `Bearer ${rib}`, 'consent-token': t.consentToken, 'idempotency-key': crypto.randomUUID() }, reportBody());
+      if (next.status === 201) notEnforced++;
+      // Granted again for the next round (retried through outages).
+      while (running()) {
+        const granted = await grantConsent(url, { client, rib }, t.trajectId).catch(() => undefined);
+        if (granted) {
+          Object.assign(t, granted);
+          break;
+        }
+        await sleep(1000);
+      }
+    }
+    await sleep(1000);
+  }
+}
+
+// ---------------------------------------------------------------- failures on a schedule
+const events: string[] = [];
+const at = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+async function chaos() {
+  for (let k = 0; ; k++) {
+    const outageAt = started + (k + 0.5) * everyMs;
+    const crashAt = started + (k + 1) * everyMs;
+    if (outageAt + Number(values.outage) * 1000 > endAt) return;
+    await sleep(outageAt - Date.now());
+    events.push(`${at()} database unreachable for ${values.outage} s`);
+    await proxy.cut();
+    await sleep(Number(values.outage) * 1000);
+    await proxy.restore();
+    if (crashAt + Number(values['adapter-down']) * 1000 > endAt) return;
+    await sleep(crashAt - Date.now());
+    const partner = PARTNERS[k % PARTNERS.length]!;
+    events.push(`${at()} adapter ${partner} killed (SIGKILL), restarted after ${values['adapter-down']} s`);
+    partners.crash(partner);
+    await sleep(Number(values['adapter-down']) * 1000);
+    await partners.restart(partner);
+  }
+}
+
+await sleep(0);
+const memory: { start?: number; end?: number } = {};
+setTimeout(() => (memory.start = memoryOf(kp.proc.pid)?.rssMb), Math.min(30_000, minutes * 15_000)).unref();
+await Promise.all([
+  ...Array.from({ length: Number(values.views) }, (_, i) => viewer(i)),
+  ...Array.from({ length: Number(values.uploads) }, (_, i) => uploader(i)),
+  consentCycles(),
+  chaos(),
+]);
+memory.end = memoryOf(kp.proc.pid)?.rssMb;
+
+// ---------------------------------------------------------------- what survived
+const direct = new pg.Client({ connectionString: kp.database.url });
+await direct.connect();
+const found = await direct.query<{ id: string }>('SELECT id::text FROM rapportage WHERE id = ANY($1::uuid[])', [receipts]);
+await direct.end();
+const lost = receipts.length - found.rowCount!;
+
+const summary = {
+  machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, load ${loadavg()[0]!.toFixed(1)} at the end`,
+  minutes,
+  requests: [...outcomes.values()].reduce((a, b) => a + b, 0),
+  outcomes: Object.fromEntries([...outcomes].sort(([a], [b]) => a.localeCompare(b))),
+  receipted_uploads: receipts.length,
+  lost_uploads: lost,
+  revocations,
+  revocations_not_enforced: notEnforced,
+  hung_requests: hung,
+  memory_mb: { after_warmup: Math.round(memory.start ?? 0), end: Math.round(memory.end ?? 0) },
+  memory_growth_pct: memory.start ? Math.round(((memory.end! - memory.start) / memory.start) * 1000) / 10 : null,
+  events,
+};
+console.log(`\nSoak run, ${minutes} min — ${summary.machine}`);
+for (const e of events) console.log(`  ${e}`);
+console.log('\nanswers by outcome:');
+for (const [k, v] of Object.entries(summary.outcomes)) console.log(`  ${String(v).padStart(8)}  ${k}`);
+console.log(`\nrequests                         ${summary.requests}`);
+console.log(`receipted uploads                ${receipts.length}`);
+console.log(`lost uploads (must be 0)         ${lost}`);
+console.log(`revocations                      ${revocations}`);
+console.log(`not enforced next (must be 0)    ${notEnforced}`);
+console.log(`hung past ${HANG_MS / 1000} s                   ${hung}`);
+console.log(`gateway memory                   ${summary.memory_mb.after_warmup} MB after warm-up → ${summary.memory_mb.end} MB at the end (${summary.memory_growth_pct} %)`);
+if (values.json) await writeFile(values.json, JSON.stringify(summary, null, 2));
+
+await kp.proc.stop();
+await kp.drop();
+await partners.stop();
+await proxy.close();
+await issuer.close();
+process.exit(lost === 0 && notEnforced === 0 ? 0 : 1);
