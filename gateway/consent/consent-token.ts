@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { dutchDayEndsAt, type DutchDay } from '../../lib/dutch-day.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { AuthorizationDetail } from './scopes.js';
@@ -19,7 +20,8 @@ export interface ConsentTokenInput {
   granteeOin: string;
   trajectId: string;
   authorizationDetails: AuthorizationDetail[];
-  validUntil: Date;
+  /** The consent's last day (Dutch calendar day): claim `geldig_tot`; `exp` is the moment it is over. */
+  lastDay: DutchDay;
 }
 
 export interface SignedConsentToken {
@@ -30,11 +32,14 @@ export interface SignedConsentToken {
 
 export async function signConsentToken(keys: KeyStore, issuer: string, c: ConsentTokenInput): Promise<SignedConsentToken> {
   const { kid, alg, key } = await keys.signer('consent');
+  // `exp` is the first moment the token may not be used (RFC 7519): 00:00 after the last day, Dutch time.
+  const expiresAt = dutchDayEndsAt(c.lastDay);
   const token = await new SignJWT({
     azp: c.granteeOin,
     traject_id: c.trajectId,
     authorization_details: c.authorizationDetails,
     consent_version: c.version,
+    geldig_tot: c.lastDay,
   })
     .setProtectedHeader({ alg, kid, typ: CONSENT_TOKEN_TYPE })
     .setIssuer(issuer)
@@ -42,9 +47,9 @@ export async function signConsentToken(keys: KeyStore, issuer: string, c: Consen
     .setSubject(c.consentId)
     .setJti(randomUUID())
     .setIssuedAt()
-    .setExpirationTime(Math.floor(c.validUntil.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(key);
-  return { token, kid, expiresAt: c.validUntil };
+  return { token, kid, expiresAt };
 }
 
 const claims = z.object({

@@ -10,6 +10,7 @@ import { badInput, KetenError, notFound } from '../errors.js';
 import type { ConsentGrantLimit } from '../limits/consent-grants.js';
 import type { ProcessingLog } from '../logs/processing-log.js';
 import type { TraceContext } from '../logs/trace.js';
+import { dutchDay, toDateColumn, type DutchDay } from '../../lib/dutch-day.js';
 import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { createConsentCache, type ConsentCache } from './cache.js';
 import type { VerifiedConsentToken } from './consent-token.js';
@@ -29,7 +30,8 @@ export interface NewConsent {
   trajectId: string;
   granteeOin: string;
   scopes: ConsentScope[];
-  validUntil: Date;
+  /** The last day it holds (Dutch calendar day, yyyy-mm-dd). */
+  lastDay: DutchDay;
   requestId?: string;
 }
 
@@ -62,7 +64,7 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
       if (traject.status !== 'active') throw badInput('trajectId', 'this trajectory has ended');
       if (traject.blokken.length === 0) throw badInput('bureau', 'this trajectory is not assigned to that organisation');
       const active = await tx.consent.count({
-        where: { trajectId: c.trajectId, granteeOin: c.granteeOin, status: 'active', validUntil: { gt: now } },
+        where: { trajectId: c.trajectId, granteeOin: c.granteeOin, status: 'active', validThrough: { gte: toDateColumn(dutchDay(now)) } },
       });
       if (active > 0) throw new KetenError('CONFLICT', 'this organisation already has an active consent for this trajectory');
       if (c.requestId) {
@@ -82,13 +84,13 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
           purpose: CONSENT_PURPOSE,
           authorizationDetails: toAuthorizationDetails(c.scopes, c.trajectId) as object[],
           validFrom: now,
-          validUntil: c.validUntil,
+          validThrough: toDateColumn(c.lastDay),
           createdBy: client.subject,
         },
       });
       await recordEvent(tx, 'granted', actorOf(client), { consentId: created.id, requestId: c.requestId }, {
         scopes: c.scopes,
-        validUntil: c.validUntil.toISOString(),
+        validThrough: c.lastDay,
         version: created.version,
       });
       await logConsentProcessing(tx, processingLog, trace, client, client.bsn, 'toestemming geven');
@@ -134,20 +136,22 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
   /** Records what time and trajectories already decided: lapsed consents and requests. */
   async function settleLapsed(where: { subjectBsn?: string; granteeOin?: string; trajectId?: string }) {
     const now = new Date();
+    // A last day before today (Dutch time) is over; today's is not, until midnight.
+    const today = toDateColumn(dutchDay(now));
     const lapsed = await prisma.consent.findMany({
       where: {
         ...where,
         status: 'active',
-        OR: [{ validUntil: { lte: now } }, { traject: { status: 'ended' } }],
+        OR: [{ validThrough: { lt: today } }, { traject: { status: 'ended' } }],
       },
-      select: { id: true, validUntil: true },
+      select: { id: true, validThrough: true },
     });
     for (const c of lapsed) {
-      if (c.validUntil <= now) await endConsent(c.id, 'expired', 'expired', SYSTEM_ACTOR);
+      if (c.validThrough < today) await endConsent(c.id, 'expired', 'expired', SYSTEM_ACTOR);
       else await endConsent(c.id, 'ended', 'ended', SYSTEM_ACTOR, 'traject beëindigd');
     }
     const stale = await prisma.consentRequest.findMany({
-      where: { ...where, status: 'pending', OR: [{ requestedUntil: { lte: now } }, { traject: { status: 'ended' } }] },
+      where: { ...where, status: 'pending', OR: [{ requestedThrough: { lt: today } }, { traject: { status: 'ended' } }] },
       select: { id: true },
     });
     for (const r of stale) {

@@ -6,7 +6,8 @@ import { population } from '../../adapters/population/population.js';
 import type { Db } from '../db/database.js';
 import { recordEvent } from './events.js';
 import { CONSENT_PURPOSE, toAuthorizationDetails, type ConsentScope } from './scopes.js';
-import { MAX_VALIDITY_MS, trajectEnd } from './validation.js';
+import { dutchDay, toDateColumn } from '../../lib/dutch-day.js';
+import { latestLastDay } from './validation.js';
 
 async function trajectOf(db: Db, index: number) {
   const client = population()[index]!;
@@ -15,10 +16,13 @@ async function trajectOf(db: Db, index: number) {
   return db.traject.findUnique({ where: { gemeenteOin_externalId: { gemeenteOin: client.gemeenteOin, externalId: t.externalId } } });
 }
 
-/** As long as allowed: to the end of the trajectory, at most a year; undefined if it has ended. */
+/**
+ * As long as allowed, as a DATE column value: through the trajectory's last day, at most a year
+ * (the same rule a RIB's request meets); undefined if the trajectory is over.
+ */
 function longestValidity(endsOn: Date, now: Date): Date | undefined {
-  const until = new Date(Math.min(trajectEnd(endsOn).getTime(), now.getTime() + MAX_VALIDITY_MS - 60_000));
-  return until > now ? until : undefined;
+  const lastDay = latestLastDay({ endsOn }, now);
+  return lastDay >= dutchDay(now) ? toDateColumn(lastDay) : undefined;
 }
 
 export async function seedDemoConsents(db: Db): Promise<{ requests: number; consents: number }> {
@@ -38,7 +42,7 @@ export async function seedDemoConsents(db: Db): Promise<{ requests: number; cons
           subjectBsn: fatima.subjectBsn,
           purpose: CONSENT_PURPOSE,
           authorizationDetails: toAuthorizationDetails(scopes, fatima.id) as object[],
-          requestedUntil: fatimaUntil,
+          requestedThrough: fatimaUntil,
           createdBy: 'rib-werkfit',
         },
       });
@@ -59,7 +63,7 @@ export async function seedDemoConsents(db: Db): Promise<{ requests: number; cons
           purpose: CONSENT_PURPOSE,
           authorizationDetails: toAuthorizationDetails(['rapportage:schrijven'], aandeslag.id) as object[],
           validFrom: now,
-          validUntil: aandeslagUntil,
+          validThrough: aandeslagUntil,
           createdBy: 'client-aandeslag',
         },
       });

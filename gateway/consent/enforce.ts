@@ -140,7 +140,7 @@ export async function authorizeRibAction(services: ChainServices, trace: TraceCo
     if (!state) throw new Denial('FORBIDDEN', 'consent-unknown', 'this consent does not exist');
     Object.assign(information, {
       status: state.status,
-      validUntil: state.validUntil.toISOString(),
+      validThrough: state.validThrough,
       trajectActive: state.trajectActive,
       blokOpen: state.blokOpen,
       grantedActions: state.scopes,

@@ -1,6 +1,7 @@
 // The consent ledger's live state for one consent, in one round trip: the row's status, version and
 // validity, the trajectory's status and whether the grantee's rapportage block is still open. This is
 // what every permit rests on, so it is one small indexed query (primary key + unique key lookups).
+import { dutchDayEndsAt, type DutchDay } from '../../lib/dutch-day.js';
 import type { Db } from '../db/database.js';
 import type { ErrorCode } from '../errors.js';
 import { grantedScopes, type ConsentScope } from './scopes.js';
@@ -12,7 +13,8 @@ export interface LedgerState {
   version: number;
   status: ConsentStatus;
   validFrom: Date;
-  validUntil: Date;
+  /** The last day it holds (Dutch calendar day); over at 00:00 the next day, Dutch time. */
+  validThrough: DutchDay;
   granteeOin: string;
   trajectId: string;
   /** For the gateway's own use (processing log); never sent to a RIB, never logged. */
@@ -27,7 +29,7 @@ interface Row {
   version: number;
   status: string;
   valid_from: Date;
-  valid_until: Date;
+  valid_through: string;
   grantee_oin: string;
   traject_id: string;
   subject_bsn: string;
@@ -38,7 +40,7 @@ interface Row {
 
 export async function readLedger(db: Db, consentId: string): Promise<LedgerState | undefined> {
   const rows = await db.$queryRaw<Row[]>`
-    SELECT c.id, c.version, c.status::text AS status, c.valid_from, c.valid_until, c.grantee_oin,
+    SELECT c.id, c.version, c.status::text AS status, c.valid_from, c.valid_through::text AS valid_through, c.grantee_oin,
            c.traject_id, c.subject_bsn, c.authorization_details, t.status::text AS traject_status,
            EXISTS (SELECT 1 FROM rapportage_blok b
                     WHERE b.traject_id = c.traject_id AND b.rib_oin = c.grantee_oin AND b.status = 'open') AS blok_open
@@ -52,7 +54,7 @@ export async function readLedger(db: Db, consentId: string): Promise<LedgerState
     version: Number(r.version),
     status: r.status as ConsentStatus,
     validFrom: new Date(r.valid_from),
-    validUntil: new Date(r.valid_until),
+    validThrough: r.valid_through,
     granteeOin: r.grantee_oin.trim(),
     trajectId: r.traject_id,
     subjectBsn: r.subject_bsn.trim(),
@@ -74,7 +76,7 @@ export interface LedgerRefusal {
  */
 export function ledgerRefusal(s: LedgerState, now: Date): LedgerRefusal | undefined {
   if (s.status === 'revoked') return { code: 'CONSENT_REVOKED', reason: 'consent-revoked', message: 'the client has revoked this consent' };
-  if (s.status === 'expired' || s.validUntil.getTime() <= now.getTime()) {
+  if (s.status === 'expired' || now.getTime() >= dutchDayEndsAt(s.validThrough).getTime()) {
     return { code: 'CONSENT_EXPIRED', reason: 'consent-expired', message: 'this consent has expired; ask the client again' };
   }
   if (s.status === 'ended' || !s.trajectActive) return { code: 'CONSENT_REVOKED', reason: 'traject-ended', message: 'the trajectory has ended' };

@@ -12,6 +12,8 @@ const timeFmt = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-d
 
 export const formatDate = (d: Date) => dateFmt.format(d);
 export const formatDateTime = (d: Date) => `${dateFmt.format(d)} om ${timeFmt.format(d)}`;
+/** A calendar day (yyyy-mm-dd) as that same day: noon UTC is on that day in the Netherlands too. */
+export const formatDay = (day: string) => dateFmt.format(new Date(`${day}T12:00:00Z`));
 
 /** Per activity: what was done (read / write) and why, as a client would say it. */
 const PLAIN: Record<Activity, { lezen: string; schrijven: string; waarom: string }> = {

@@ -4,7 +4,8 @@
 import { CompactSign, compactVerify } from 'jose';
 import type { Consent, ConsentEvent, Organisation, Traject } from '../db/generated/client.js';
 import type { KeyStore } from '../keys/key-store.js';
-import { formatDate, formatDateTime } from './plain-language.js';
+import { fromDateColumn } from '../../lib/dutch-day.js';
+import { formatDate, formatDateTime, formatDay } from './plain-language.js';
 import { grantedScopes, SCOPES } from './scopes.js';
 import { CONSENT_STATUS, EVENT_NAMES } from './views.js';
 
@@ -34,7 +35,7 @@ function receiptText(c: ReceiptConsent, issuedAt: Date): string {
     `U heeft ${c.grantee.name} toestemming gegeven voor uw traject "${c.traject.title}".`,
     'Zij mogen:',
     ...scopes.map((s) => `- ${SCOPES[s].uitleg}`),
-    `Dat mag van ${formatDate(c.validFrom)} tot en met ${formatDate(c.validUntil)}.`,
+    `Dat mag van ${formatDate(c.validFrom)} tot en met ${formatDay(fromDateColumn(c.validThrough))}.`,
     status,
     '',
     'Wat er met deze toestemming is gebeurd:',
@@ -58,7 +59,7 @@ export async function buildReceipt(keys: KeyStore, issuer: string, c: ReceiptCon
       doel: c.purpose,
       autorisatiedetails: c.authorizationDetails,
       geldigVanaf: c.validFrom.toISOString(),
-      geldigTot: c.validUntil.toISOString(),
+      geldigTot: fromDateColumn(c.validThrough),
       status: c.status,
       ingetrokkenOp: c.revokedAt?.toISOString() ?? null,
       geschiedenis: c.events.map((e) => ({ soort: e.type, op: e.at.toISOString(), rol: e.actorRole })),

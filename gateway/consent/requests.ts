@@ -7,7 +7,8 @@ import type { TraceContext } from '../logs/trace.js';
 import type { ConsentCore } from './core.js';
 import { actorOf, logConsentProcessing, recordEvent } from './events.js';
 import { CONSENT_PURPOSE, grantedScopes, toAuthorizationDetails } from './scopes.js';
-import { checkValidity, parseId, parseScopes, parseUntil } from './validation.js';
+import { checkValidity, parseId, parseLastDay, parseScopes } from './validation.js';
+import { fromDateColumn, toDateColumn } from '../../lib/dutch-day.js';
 
 type ClientCaller = Extract<Caller, { role: 'client' }>;
 
@@ -43,7 +44,7 @@ export function createRequestFlows(core: ConsentCore) {
     const rib = requireRib(who);
     const trajectId = parseId('trajectId', input.trajectId);
     const scopes = parseScopes('bevoegdheden', input.scopes);
-    const until = parseUntil('geldigTot', input.validUntil);
+    const lastDay = parseLastDay('geldigTot', input.validUntil);
     const traject = await prisma.traject.findUnique({
       where: { id: trajectId },
       include: { blokken: { where: { ribOin: rib.oin, status: 'open' } } },
@@ -52,7 +53,7 @@ export function createRequestFlows(core: ConsentCore) {
     if (!traject || traject.blokken.length === 0 || traject.status !== 'active') {
       throw badInput('trajectId', 'this trajectory is not assigned to your organisation');
     }
-    checkValidity('geldigTot', until, traject);
+    checkValidity('geldigTot', lastDay, traject);
     const alreadyWaiting = () => new KetenError('CONFLICT', 'a request for this trajectory is already waiting for the client');
     const created = await prisma.$transaction(async (tx) => {
       // The usual answer; two requests at the same moment both pass this count, and then the
@@ -66,11 +67,11 @@ export function createRequestFlows(core: ConsentCore) {
           subjectBsn: traject.subjectBsn,
           purpose: CONSENT_PURPOSE,
           authorizationDetails: toAuthorizationDetails(scopes, trajectId) as object[],
-          requestedUntil: until,
+          requestedThrough: toDateColumn(lastDay),
           createdBy: rib.subject,
         },
       });
-      await recordEvent(tx, 'requested', actorOf(rib), { requestId: r.id }, { scopes, requestedUntil: until.toISOString() });
+      await recordEvent(tx, 'requested', actorOf(rib), { requestId: r.id }, { scopes, requestedThrough: lastDay });
       await logConsentProcessing(tx, core.processingLog, trace, rib, traject.subjectBsn, 'toestemming vragen');
       return tx.consentRequest.findUniqueOrThrow({ where: { id: r.id }, include: REQUEST_VIEW });
     }).catch((err: unknown) => {
@@ -122,19 +123,20 @@ export function createRequestFlows(core: ConsentCore) {
       const r = await prisma.consentRequest.findUnique({ where: { id }, include: { traject: true } });
       if (!r || r.subjectBsn !== client.bsn) throw notFound('consent request');
       if (r.status !== 'pending') throw new KetenError('CONFLICT', `the request is no longer pending (it is ${r.status})`);
-      let until = r.requestedUntil;
+      const asked = fromDateColumn(r.requestedThrough);
+      let lastDay = asked;
       if (validUntil !== undefined && validUntil !== null) {
-        until = parseUntil('geldigTot', validUntil);
+        lastDay = parseLastDay('geldigTot', validUntil);
         // The client may give less time than asked, never more.
-        if (until > r.requestedUntil) throw badInput('geldigTot', 'may not be later than the date the bureau asked for');
+        if (lastDay > asked) throw badInput('geldigTot', 'may not be later than the date the bureau asked for');
       }
-      checkValidity('geldigTot', until, r.traject);
+      checkValidity('geldigTot', lastDay, r.traject);
       const scopes = grantedScopes(r.authorizationDetails, r.trajectId);
       return core.createConsent(trace, client, {
         trajectId: r.trajectId,
         granteeOin: r.granteeOin,
         scopes,
-        validUntil: until,
+        lastDay,
         requestId: r.id,
       });
     },

@@ -10,7 +10,8 @@ import { ledgerRefusal } from './ledger.js';
 import { actorOf } from './events.js';
 import { createRequestFlows, requireClient, requireRib, type RequestInput } from './requests.js';
 import { grantedScopes, toAuthorizationDetails } from './scopes.js';
-import { checkValidity, parseId, parseOin, parseReason, parseScopes, parseUntil } from './validation.js';
+import { checkValidity, parseId, parseOin, parseLastDay, parseReason, parseScopes } from './validation.js';
+import { fromDateColumn } from '../../lib/dutch-day.js';
 
 export interface GrantInput {
   trajectId: unknown;
@@ -54,11 +55,11 @@ export function createConsentService(deps: ConsentDeps & { keys: KeyStore }) {
       const trajectId = parseId('trajectId', input.trajectId);
       const granteeOin = parseOin('bureau', input.granteeOin);
       const scopes = parseScopes('bevoegdheden', input.scopes);
-      const until = parseUntil('geldigTot', input.validUntil);
+      const lastDay = parseLastDay('geldigTot', input.validUntil);
       const traject = await prisma.traject.findUnique({ where: { id: trajectId } });
       if (!traject || traject.subjectBsn !== client.bsn) throw notFound('trajectory');
-      checkValidity('geldigTot', until, traject);
-      return core.createConsent(trace, client, { trajectId, granteeOin, scopes, validUntil: until });
+      checkValidity('geldigTot', lastDay, traject);
+      return core.createConsent(trace, client, { trajectId, granteeOin, scopes, lastDay });
     },
 
     /**
@@ -131,7 +132,7 @@ export function createConsentService(deps: ConsentDeps & { keys: KeyStore }) {
         granteeOin: c.granteeOin,
         trajectId: c.trajectId,
         authorizationDetails: toAuthorizationDetails(scopes, c.trajectId),
-        validUntil: c.validUntil,
+        lastDay: fromDateColumn(c.validThrough),
       });
     },
 

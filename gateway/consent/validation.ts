@@ -2,10 +2,11 @@
 // a BAD_USER_INPUT naming the field, so a RIB's system (or the client's page) can say what to fix.
 import { z } from 'zod';
 import { badInput } from '../errors.js';
+import { addDays, dutchDay, fromDateColumn, isDutchDay, type DutchDay } from '../../lib/dutch-day.js';
 import { isScope, REQUIRED_SCOPE, SCOPES, type ConsentScope } from './scopes.js';
 
-export const MAX_VALIDITY_MS = 365 * 24 * 3600 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
+/** A consent covers at most this many calendar days, today included. */
+export const MAX_VALIDITY_DAYS = 365;
 
 const uuid = z.uuid();
 
@@ -34,26 +35,32 @@ export function parseScopes(field: string, value: unknown): ConsentScope[] {
   return [...scopes].sort();
 }
 
-/** An ISO 8601 date or date-time; a bare date means the end of that day (UTC). */
-export function parseUntil(field: string, value: unknown): Date {
-  if (typeof value !== 'string' || value.length > 40) throw badInput(field, 'must be an ISO 8601 date or date-time');
-  const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const d = new Date(bareDate ? `${value}T23:59:59.999Z` : value);
-  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw badInput(field, 'must be an ISO 8601 date or date-time');
-  return d;
+/**
+ * The last day a consent holds: a calendar day, yyyy-mm-dd, which it holds up to and including
+ * (until 00:00 of the next day, Dutch time). A date-time is refused rather than rounded: a person
+ * consents to a period of days, and a moment in it would be shown as a day anyway.
+ */
+export function parseLastDay(field: string, value: unknown): DutchDay {
+  if (!isDutchDay(value)) throw badInput(field, 'must be a date (YYYY-MM-DD): the last day, which counts in full (Dutch time)');
+  return value;
 }
 
-/** The last moment a trajectory runs: the end of its end date. */
-export const trajectEnd = (endsOn: Date) => new Date(endsOn.getTime() + DAY_MS - 1);
+/** A trajectory's last day, from its DATE column. */
+export const trajectLastDay = (endsOn: Date): DutchDay => fromDateColumn(endsOn);
 
-/** Validity must lie in the future, within the trajectory, and within a year from now. */
-export function checkValidity(field: string, until: Date, traject: { endsOn: Date }, now = new Date()): void {
-  if (until.getTime() <= now.getTime()) throw badInput(field, 'must lie in the future');
-  const end = trajectEnd(traject.endsOn);
-  if (until.getTime() > end.getTime()) {
-    throw badInput(field, `may not run past the end of the trajectory (${end.toISOString().slice(0, 10)})`);
-  }
-  if (until.getTime() - now.getTime() > MAX_VALIDITY_MS) throw badInput(field, 'may not run longer than a year');
+/** The last day a consent may have: the trajectory's last day, at most a year from today. */
+export function latestLastDay(traject: { endsOn: Date }, now = new Date()): DutchDay {
+  const end = trajectLastDay(traject.endsOn);
+  const yearOn = addDays(dutchDay(now), MAX_VALIDITY_DAYS - 1);
+  return end < yearOn ? end : yearOn;
+}
+
+/** The last day must be today or later (Dutch time), within the trajectory, and within a year. */
+export function checkValidity(field: string, lastDay: DutchDay, traject: { endsOn: Date }, now = new Date()): void {
+  if (lastDay < dutchDay(now)) throw badInput(field, 'must be today or later');
+  const end = trajectLastDay(traject.endsOn);
+  if (lastDay > end) throw badInput(field, `may not run past the end of the trajectory (${end})`);
+  if (lastDay > addDays(dutchDay(now), MAX_VALIDITY_DAYS - 1)) throw badInput(field, 'may not run longer than a year');
 }
 
 export function parseReason(field: string, value: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // What clients and RIBs see of consents and requests, in the schema's Dutch words. A RIB's view has
 // the trajectory id, status and dates: never the client's BSN.
 import type { Consent, ConsentEvent, ConsentRequest, Organisation, Traject } from '../db/generated/client.js';
+import { fromDateColumn } from '../../lib/dutch-day.js';
 import { grantedScopes, type AuthorizationDetail } from './scopes.js';
 
 export const CONSENT_STATUS = { active: 'actief', revoked: 'ingetrokken', expired: 'verlopen', ended: 'beeindigd' } as const;
@@ -50,7 +51,7 @@ export function clientConsentView(c: ClientConsent) {
     bevoegdheden: grantedScopes(c.authorizationDetails, c.trajectId),
     autorisatiedetails: details(c.authorizationDetails),
     geldigVanaf: c.validFrom.toISOString(),
-    geldigTot: c.validUntil.toISOString(),
+    geldigTot: fromDateColumn(c.validThrough),
     status: CONSENT_STATUS[c.status],
     versie: c.version,
     ingetrokkenOp: iso(c.revokedAt),
@@ -68,7 +69,7 @@ export function clientRequestView(r: ClientRequest) {
     trajectTitel: r.traject.title,
     doel: r.purpose,
     bevoegdheden: grantedScopes(r.authorizationDetails, r.trajectId),
-    gevraagdTot: r.requestedUntil.toISOString(),
+    gevraagdTot: fromDateColumn(r.requestedThrough),
     status: REQUEST_STATUS[r.status],
     ingediendOp: r.createdAt.toISOString(),
     besluitOp: iso(r.decidedAt),
@@ -84,7 +85,7 @@ export function ribConsentView(c: Consent & { traject: Traject }) {
     trajectTitel: c.traject.title,
     bevoegdheden: grantedScopes(c.authorizationDetails, c.trajectId),
     geldigVanaf: c.validFrom.toISOString(),
-    geldigTot: c.validUntil.toISOString(),
+    geldigTot: fromDateColumn(c.validThrough),
     status: CONSENT_STATUS[c.status],
     versie: c.version,
     ingetrokkenOp: iso(c.revokedAt),
@@ -97,7 +98,7 @@ export function ribRequestView(r: ConsentRequest & { traject: Traject; consent?:
     trajectId: r.trajectId,
     trajectTitel: r.traject.title,
     bevoegdheden: grantedScopes(r.authorizationDetails, r.trajectId),
-    gevraagdTot: r.requestedUntil.toISOString(),
+    gevraagdTot: fromDateColumn(r.requestedThrough),
     status: REQUEST_STATUS[r.status],
     ingediendOp: r.createdAt.toISOString(),
     besluitOp: iso(r.decidedAt),

@@ -3,6 +3,7 @@
 // what to fix. The shape follows the trajectory plan: goals (leerdoelen, prestatiedoelen) with their
 // progress, activities, attendance, result and advice.
 import { z } from 'zod';
+import { dutchDay } from '../../lib/dutch-day.js';
 import { badInput, KetenError } from '../errors.js';
 
 /** Largest report body, as canonical JSON. A monthly report is a few KiB; this leaves ample room. */
@@ -109,5 +110,6 @@ export function checkPeriod(input: RapportageInput, traject: { startsOn: Date; e
   const end = day(traject.endsOn);
   if (input.periode.van < start) throw badInput('rapportage.periode.van', `may not lie before the start of the trajectory (${start})`);
   if (input.periode.tot > end) throw badInput('rapportage.periode.tot', `may not lie after the end of the trajectory (${end})`);
-  if (input.periode.tot > day(now)) throw badInput('rapportage.periode.tot', 'may not lie in the future');
+  // Today as the RIB's staff count it: in the Netherlands (at 00:30 there, UTC is still yesterday).
+  if (input.periode.tot > dutchDay(now)) throw badInput('rapportage.periode.tot', 'may not lie in the future');
 }

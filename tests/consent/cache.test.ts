@@ -1,6 +1,7 @@
 // The consent cache's cross-instance protocol (gateway/consent/cache.ts), with two caches on one
 // database as two gateway instances would have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dutchDay } from '../../lib/dutch-day.js';
 import { createConsentCache, type ConsentCache } from '../../gateway/consent/cache.js';
 import type { LedgerState } from '../../gateway/consent/ledger.js';
 import type { Database } from '../../gateway/db/database.js';
@@ -26,7 +27,7 @@ function state(): LedgerState {
     version: 1,
     status: 'active',
     validFrom: new Date(),
-    validUntil: new Date(Date.now() + 3600_000),
+    validThrough: addDays(dutchDay(new Date()), 1),
     granteeOin: '00000003990000000101',
     trajectId: '00000000-0000-4000-9000-000000000001',
     subjectBsn: '000000000',

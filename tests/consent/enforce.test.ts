@@ -1,6 +1,7 @@
 // authorizeRibAction: the one gate for RIB operations. Permit only with a valid token, the caller as
 // grantee, the ledger active now and the action granted; every call exactly one decision record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dutchDay, toDateColumn } from '../../lib/dutch-day.js';
 import type { OrganisationCaller } from '../../gateway/auth/caller.js';
 import { authorizeRibAction, RibPermit } from '../../gateway/consent/enforce.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
@@ -88,7 +89,7 @@ describe('authorizeRibAction', () => {
 
   it('refuses a consent whose validity ran out in the ledger (CONSENT_EXPIRED)', async () => {
     const c = await activeConsent(t, 'client-fatima', 'rib-werkfit');
-    await t.db.prisma.consent.update({ where: { id: c.consentId }, data: { validUntil: new Date(Date.now() - 1000) } });
+    await t.db.prisma.consent.update({ where: { id: c.consentId }, data: { validThrough: toDateColumn(addDays(dutchDay(new Date()), -1)) } });
     const d = await decide({ caller: werkfit, consentToken: c.token, action: 'rapportage:schrijven', trajectId: c.traject.id });
     expect(d.outcome).toBe('CONSENT_EXPIRED');
     // The client's list records the lapse as a state change by Ketenpoort.

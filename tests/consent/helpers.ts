@@ -3,6 +3,7 @@
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { ORG } from '../../adapters/population/organisations.js';
 import type { TestApp } from '../support/app.js';
+import { addDays, dutchDay } from '../../lib/dutch-day.js';
 
 /**
  * Test apps without background jobs: the signal scan logs processings on its own schedule, which
@@ -43,7 +44,8 @@ export async function trajectOf(t: TestApp, personId: string) {
   return t.db.prisma.traject.findFirstOrThrow({ where: { subjectBsn: bsn }, orderBy: { createdAt: 'asc' } });
 }
 
-export const inDays = (days: number) => new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+/** The Dutch calendar day `days` from today (yyyy-mm-dd): a consent's last day is a date. */
+export const inDays = (days: number) => addDays(dutchDay(new Date()), days);
 /** The trajectory's end date (YYYY-MM-DD): a bare date means the end of that day, the longest allowed. */
 export const endOf = (traject: { endsOn: Date }) => traject.endsOn.toISOString().slice(0, 10);
 

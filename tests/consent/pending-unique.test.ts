@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dutchDay, toDateColumn } from '../../lib/dutch-day.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { usingPostgres } from '../support/database.js';
@@ -24,7 +25,7 @@ const pendingOf = (trajectId: string) => t.db.prisma.consentRequest.count({ wher
 
 /** A row as the code writes it, straight into the table. */
 const requestRow = (trajectId: string, status: 'pending' | 'withdrawn') => ({
-  trajectId, granteeOin: WERKFIT, subjectBsn: FATIMA, purpose: 'test', authorizationDetails: [], requestedUntil: new Date(Date.now() + 86_400_000), createdBy: 'test', status,
+  trajectId, granteeOin: WERKFIT, subjectBsn: FATIMA, purpose: 'test', authorizationDetails: [], requestedThrough: toDateColumn(addDays(dutchDay(new Date()), 1)), createdBy: 'test', status,
 });
 
 describe('one pending consent request per RIB and trajectory', () => {
@@ -61,8 +62,8 @@ describe('one pending consent request per RIB and trajectory', () => {
       await other.query('BEGIN');
       const id = randomUUID();
       await other.query(
-        `INSERT INTO consent_request (id, traject_id, grantee_oin, subject_bsn, purpose, authorization_details, requested_until, created_by)
-         VALUES ($1, $2, $3, $4, 'test', '[]', now() + interval '1 day', 'other')`,
+        `INSERT INTO consent_request (id, traject_id, grantee_oin, subject_bsn, purpose, authorization_details, requested_through, created_by)
+         VALUES ($1, $2, $3, $4, 'test', '[]', current_date + 1, 'other')`,
         [id, traject.id, WERKFIT, FATIMA],
       );
       const before = await rowCounts(t);

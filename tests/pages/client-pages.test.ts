@@ -4,6 +4,7 @@
 // the client's own reading worded as theirs.
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dutchDay } from '../../lib/dutch-day.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { Visitor } from './support/http.js';
@@ -101,12 +102,12 @@ describe('the client pages', () => {
     expect(tooLate.text).toContain('aria-invalid="true"');
     expect((await requests()).find((r) => r.id === pending.id)!.status).toBe('openstaand');
 
-    const shorter = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const shorter = addDays(dutchDay(new Date()), 7);
     const yes = await v.post(path, { _csrf: await v.csrfFrom(path), geldigTot: shorter });
     expect(yes.status).toBe(303);
     const { data } = await graphAs<{ mijnToestemmingen: { status: string; geldigTot: string }[] }>(t, 'client-fatima', '{ mijnToestemmingen { status geldigTot } }');
     const active = data!.mijnToestemmingen.find((c) => c.status === 'actief')!;
-    expect(new Date(active.geldigTot).getTime()).toBeLessThan(new Date(pending.gevraagdTot).getTime());
-    expect(new Date(active.geldigTot).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' })).toBe(shorter);
+    expect(active.geldigTot < pending.gevraagdTot).toBe(true);
+    expect(active.geldigTot).toBe(shorter);
   });
 });

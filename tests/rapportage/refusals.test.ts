@@ -1,5 +1,6 @@
 // Every refused RIB write: the right code, nothing stored, and a decision-log entry for the request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dutchDay, toDateColumn } from '../../lib/dutch-day.js';
 import { authorizeRibAction } from '../../gateway/consent/enforce.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { BLOK_POLICY } from '../../gateway/rapportage/policy.js';
@@ -64,8 +65,8 @@ describe('refused writes', () => {
   it('after the consent expired: CONSENT_EXPIRED', async () => {
     const traject = await freshTraject(t, fatima, WERKFIT);
     const { consentId, token } = await consentFor(t, 'client-fatima', 'rib-werkfit', traject);
-    // Time passes: the ledger's validity ends (the token itself is still within its own expiry).
-    await t.db.prisma.consent.update({ where: { id: consentId }, data: { validUntil: new Date(Date.now() - 1000) } });
+    // Time passes: the ledger's last day is over (the token itself is still within its own expiry).
+    await t.db.prisma.consent.update({ where: { id: consentId }, data: { validThrough: toDateColumn(addDays(dutchDay(new Date()), -1)) } });
     await refused('rib-werkfit', traject.id, traject, 'CONSENT_EXPIRED', { 'consent-token': token });
   });
 

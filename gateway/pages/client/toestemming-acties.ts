@@ -7,7 +7,8 @@ import { mayDo, willStop } from './consent-words.js';
 import type { Pages } from '../shared/context.js';
 import { GraphRequestError, mustSucceed } from '../shared/graph-client.js';
 import { takeDraft } from '../shared/drafts.js';
-import { datum, endOfDutchDay } from '../shared/format.js';
+import { datum } from '../shared/format.js';
+import { dutchDay } from '../../../lib/dutch-day.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { isId } from '../shared/ids.js';
 import { TOESTEMMING_FIELDS, VERZOEK_FIELDS, type Toestemming, type Verzoek } from './consent-queries.js';
@@ -15,8 +16,8 @@ import { TOESTEMMING_FIELDS, VERZOEK_FIELDS, type Toestemming, type Verzoek } fr
 type Params = { Params: { id: string } };
 type Post = Params & { Body: { reden?: string } };
 const REASON_MAX = 500;
-/** Today's date in the Netherlands, as yyyy-mm-dd (the form's date field speaks that). */
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+/** Today's date in the Netherlands, as yyyy-mm-dd (the form's date field and the API speak that). */
+const today = () => dutchDay(new Date());
 
 function list(items: string[]): SafeHtml {
   return html`<ul class="utrecht-unordered-list">${items.map((i) => html`<li class="utrecht-unordered-list__item">${i}</li>`)}</ul>`;
@@ -65,7 +66,7 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
 
   /** The yes-page; `until` and `problem` when the person chose an end date we cannot use. */
   function approvePage(request: FastifyRequest, reply: FastifyReply, v: Verzoek, until?: string, problem?: string) {
-    const max = v.gevraagdTot.slice(0, 10);
+    const max = v.gevraagdTot;
     const dateField = html`<div class="utrecht-form-field utrecht-form-field--text kp-field${problem ? ' utrecht-form-field--invalid' : ''}">
       <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="geldigTot">Wilt u dat het eerder stopt? Kies dan de laatste dag (mag u leeg laten)</label></div>
       <div class="utrecht-form-field-description" id="geldigTot-uitleg">Laat u dit leeg, dan geldt het tot en met ${datum(v.gevraagdTot)}.</div>
@@ -100,12 +101,12 @@ export async function consentActionRoutes(app: FastifyInstance, pages: Pages) {
     if (!v || v.status !== 'openstaand') return gone(request, reply, 'Deze vraag wacht niet meer op uw antwoord.');
     const until = typeof request.body?.geldigTot === 'string' ? request.body.geldigTot.trim() : '';
     const wrong = `Kies een dag van vandaag tot en met ${datum(v.gevraagdTot)}, of laat het leeg.`;
-    if (until && (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < today() || until > v.gevraagdTot.slice(0, 10))) {
+    if (until && (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < today() || until > v.gevraagdTot)) {
       return approvePage(request, reply, v, until, wrong);
     }
     const answer = await pages.graph(pages.session(request), 'mutation KeurGoed($id: ID!, $tot: String) { keurVerzoekGoed(verzoekId: $id, geldigTot: $tot) { id status } }', {
       id: v.id,
-      tot: until ? endOfDutchDay(until) : undefined,
+      tot: until || undefined,
     }).catch((err: unknown) => {
       // The consent API has the last word on dates (e.g. past the end of the trajectory).
       if (err instanceof GraphRequestError && err.code === 'BAD_USER_INPUT') return undefined;

@@ -25,16 +25,3 @@ export function datumTijd(value: string | null | undefined): string {
 export function bedrag(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? euro.format(value) : '';
 }
-
-const offsetFmt = new Intl.DateTimeFormat('en-US', { timeZone: TZ, timeZoneName: 'longOffset' });
-
-/**
- * The last second of a calendar day in the Netherlands (yyyy-mm-dd → date-time with offset). A bare
- * date would be read as the end of the day in UTC, an hour or two into the next Dutch day.
- */
-export function endOfDutchDay(day: string): string {
-  const noon = new Date(`${day}T12:00:00Z`);
-  const name = offsetFmt.formatToParts(noon).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const offset = name === 'GMT' ? '+00:00' : name.replace('GMT', '');
-  return `${day}T23:59:59${offset}`;
-}
