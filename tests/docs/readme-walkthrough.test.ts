@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dutchDayEndsAt } from '../../lib/dutch-day.js';
 import { runKetenpoort, type Child } from '../support/child.js';
 import { freshDatabase } from '../support/database.js';
 
@@ -86,8 +87,9 @@ describe('README: a RIB from consent to corrected report', () => {
     expect(asked!.status).toBe('openstaand');
     expect(approved!.status).toBe('actief');
     expect(approved!.id).toMatch(UUID);
-    // Whatever end the API gives the consent, the token expires with it.
-    expect(new Date(token!.expires_at).getTime()).toBe(new Date(approved!.geldigTot).getTime());
+    // The consent holds through its last day, Dutch time; the token expires when that day is over.
+    expect(approved!.geldigTot).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(token!.expires_at).toBe(dutchDayEndsAt(approved!.geldigTot).toISOString());
     expect(token!.token_type).toBe('consent');
 
     // The raw body arrived as sent: the receipt's SHA-256 is that of the bytes printf wrote.
