@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { applyMigrations } from './db/migrations.js';
 import { seedDemoData } from './demo/seed.js';
+import { anchorUnanchoredBlocks } from './rapportage/anchor-existing.js';
 import { createKetenSubgraph } from './graph/keten-subgraph.js';
 import type { SubgraphService } from './graph/plugin.js';
 import { createKeyStore } from './keys/key-store.js';
@@ -81,6 +82,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     ];
     const app = await buildApp({ config, db, services, subgraphs, logDestination: options.logDestination });
     if (applied.length) app.log.info({ applied }, 'migrations applied');
+    await anchorUnanchoredBlocks(db.prisma, services.chainHeads, app.log);
     const url = await app.listen({ port: config.PORT, host: config.HOST });
     const stopScan = startSignalScan(services, { uwv: partners.urls.uwv, gemeente: partners.urls.gemeente }, app.log);
     closers.push(async () => stopScan());
