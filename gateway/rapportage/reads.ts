@@ -67,7 +67,7 @@ async function blocksOf(services: ChainServices, where: { trajectId?: string | {
 }
 
 /** A RIB is not here: it reads its own block through ribBlock, with its consent. */
-function mayRead(caller: Caller, t: { gemeenteOin: string; subjectBsn: string }): boolean {
+export function mayRead(caller: Caller, t: { gemeenteOin: string; subjectBsn: string }): boolean {
   if (caller.role === 'klantmanager') return t.gemeenteOin === caller.oin;
   if (caller.role === 'client') return t.subjectBsn === caller.bsn;
   return false;

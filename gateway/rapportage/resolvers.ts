@@ -4,6 +4,7 @@
 import { forbidden, badInput } from '../errors.js';
 import type { KetenContext } from '../graph/keten-context.js';
 import { assignTraject, endTraject } from './assignment.js';
+import { consentOfBlocks } from './block-consent.js';
 import { contractedBureaus } from './contracts.js';
 import { clientHeads, clientReports, headsOfBlocks, reportsOfBlocks, trajectReports } from './reads.js';
 import { listSignals, resolveSignal } from './signals.js';
@@ -90,6 +91,9 @@ export const rapportageLoaders = {
     },
     async ketenhoofd(queries: { obj: { id: string } }[], ctx: KetenContext) {
       return headsOfBlocks(ctx.services, ctx.caller, queries.map((q) => q.obj.id));
+    },
+    async toestemming(queries: { obj: { id: string } }[], ctx: KetenContext) {
+      return consentOfBlocks(ctx.services, ctx.trace, ctx.caller, queries.map((q) => q.obj.id));
     },
   },
 };

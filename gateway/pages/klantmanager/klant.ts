@@ -10,6 +10,8 @@ import { partnerDown } from '../shared/graph-client.js';
 import { bijlageRoute } from '../shared/bijlage-download.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { bsnFromRef } from './klant-ref.js';
+import { consentText, type Bloktoestemming } from './traject-toestemming.js';
+import { trajectPaths } from './traject-acties.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
 import { KETENHOOFD_FIELDS, ketenhoofdText, RAPPORTAGE_FIELDS, rapportageBody, rapportageTitle, type Ketenhoofd, type Rapportage } from '../shared/rapportage-view.js';
 import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from '../shared/werk-inkomen-view.js';
@@ -20,6 +22,7 @@ interface Blok {
   status: string;
   geopendOp: string;
   geslotenOp: string | null;
+  toestemming: Bloktoestemming | null;
 }
 
 interface Traject {
@@ -37,7 +40,13 @@ interface BlokMetRapportages {
   rapportages: Rapportage[];
 }
 
-const TRAJECT_FIELDS = 'trajecten { id titel startdatum einddatum status rapportageblokken { id rib { naam } status geopendOp geslotenOp } }';
+const TRAJECT_FIELDS = 'trajecten { id titel startdatum einddatum status rapportageblokken { id rib { naam } status geopendOp geslotenOp toestemming { stand geldigTot ingetrokkenOp } } }';
+
+/** What the klantmanager is told after a trajectory form (traject-acties.ts) did its work. */
+const DONE: Record<string, string> = {
+  toegewezen: 'Het traject is toegewezen. Het bureau kan nu toestemming vragen aan de klant.',
+  beeindigd: 'Het traject is beëindigd. Het bureau kan niets meer schrijven en de toestemming is gestopt.',
+};
 
 function blockView(b: Blok, block: BlokMetRapportages | undefined): SafeHtml {
   const reports = block?.rapportages ?? [];
@@ -45,6 +54,7 @@ function blockView(b: Blok, block: BlokMetRapportages | undefined): SafeHtml {
   return html`<div class="kp-block">
     ${heading(4, html`Rapportageblok van ${b.rib.naam} ${badge(b.status === 'open' ? 'active' : 'inactive', b.status === 'open' ? 'Open' : 'Gesloten')}`)}
     ${paragraph(`Geopend op ${datum(b.geopendOp)}${b.geslotenOp ? `, gesloten op ${datum(b.geslotenOp)}` : ''}.`)}
+    ${b.toestemming ? consentText(b.toestemming, b.status === 'open') : ''}
     ${sorted.length
       ? html`<ul class="kp-reports">${sorted.map(
           (r) => html`<li class="kp-report"><details class="kp-details"${r.actueel && r === sorted[0] ? html` open` : ''}>
@@ -89,9 +99,12 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
     const own = (signalen.data?.signaleringen ?? []).filter((s) => s.bsn === bsn);
     const name = k?.naam?.volledigeNaam ?? 'Klant';
     const back = request.url.split('?')[0]!;
+    const { ref } = request.params;
+    const done = DONE[(request.query as { klaar?: string }).klaar ?? ''];
 
     const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/klantmanager">Terug naar de caseload</a></p>
       ${heading(1, name)}
+      ${done ? alert('ok', done) : ''}
       ${partnerNotice(down, 'klantmanager')}
       ${own.length ? html`<section aria-labelledby="signalen">${heading(2, 'Open signalen', 'signalen')}${signalList(pages, own, pages.csrf(reply), new Map([[bsn, name]]), back)}</section>` : ''}
       ${k
@@ -107,9 +120,13 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
                 ${heading(3, t.titel, `traject-${t.id}`)}
                 ${paragraph(html`${badge(t.status === 'actief' ? 'active' : 'inactive', t.status === 'actief' ? 'Loopt' : 'Beëindigd')} Van ${datum(t.startdatum)} tot en met ${datum(t.einddatum)}.`)}
                 ${t.rapportageblokken.length ? t.rapportageblokken.map((b) => blockView(b, reports[i]?.get(b.id))) : paragraph('Nog niet aan een re-integratiebureau gegeven.')}
+                ${t.status === 'actief'
+                  ? html`<div class="utrecht-button-group kp-actions">${linkButton(trajectPaths.bureau(ref, t.id), 'Ander bureau kiezen')}${linkButton(trajectPaths.beeindigen(ref, t.id), 'Traject beëindigen')}</div>`
+                  : ''}
               </article>`,
             )
           : paragraph('Geen trajecten.')}
+        ${k || trajecten.data?.klant ? linkButton(trajectPaths.nieuw(ref), 'Nieuw traject toewijzen', 'primary-action') : ''}
       </section>`;
     return pages.send(request, reply, { title: name, current: '/klantmanager', body });
   });

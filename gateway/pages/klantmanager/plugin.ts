@@ -1,8 +1,9 @@
-// The klantmanager's pages (/klantmanager): the caseload with its signals, the search, and one
-// client's whole view. Only a klantmanager reaches them; the graph decides which clients.
+// The klantmanager's pages (/klantmanager): the caseload with its signals, the search, one
+// client's whole view, and the trajectory work on it (register, assign, another bureau, end). Only a klantmanager reaches them; the graph decides which clients.
 import type { RoleArea } from '../shared/role-area.js';
 import { klantmanagerCaseloadRoutes } from './caseload.js';
 import { klantmanagerKlantRoutes } from './klant.js';
+import { klantmanagerTrajectRoutes } from './traject-acties.js';
 import { klantmanagerZoekRoutes } from './zoeken.js';
 
 export const klantmanagerArea: RoleArea = {
@@ -17,5 +18,6 @@ export const klantmanagerArea: RoleArea = {
     await klantmanagerCaseloadRoutes(app, pages);
     await klantmanagerZoekRoutes(app, pages);
     await klantmanagerKlantRoutes(app, pages);
+    await klantmanagerTrajectRoutes(app, pages);
   },
 };

@@ -11,6 +11,8 @@ export interface GraphError {
   partner?: string;
   /** Seconds to wait before trying again (RATE_LIMITED, SERVICE_UNAVAILABLE). */
   retryAfter?: number;
+  /** The input field a BAD_USER_INPUT is about (e.g. `toewijzing.einddatum`). */
+  field?: string;
   path?: readonly (string | number)[];
 }
 
@@ -43,7 +45,7 @@ export type Graph = <T>(session: PageSession, query: string, variables?: Record<
 interface RawError {
   message?: string;
   path?: (string | number)[];
-  extensions?: { code?: unknown; partner?: unknown; retryAfter?: unknown };
+  extensions?: { code?: unknown; partner?: unknown; retryAfter?: unknown; field?: unknown };
 }
 
 export function createGraph(app: FastifyInstance): Graph {
@@ -65,6 +67,7 @@ export function createGraph(app: FastifyInstance): Graph {
       code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL',
       partner: typeof e.extensions?.partner === 'string' ? e.extensions.partner : undefined,
       retryAfter: typeof e.extensions?.retryAfter === 'number' ? e.extensions.retryAfter : undefined,
+      field: typeof e.extensions?.field === 'string' ? e.extensions.field : undefined,
       path: e.path,
     }));
     if (res.statusCode === 401 || body.code === 'UNAUTHENTICATED' || errors.some((e) => e.code === 'UNAUTHENTICATED')) {
