@@ -13,6 +13,8 @@ import { klantHref } from '../../gateway/pages/klantmanager/klant-ref.js';
 import { createSealer, pagesKey } from '../../gateway/pages/shared/seal.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { APPROVE, REQUEST, REVOKE, gql } from '../consent/helpers.js';
+import type { Browser } from 'playwright-core';
+import { SKIP_NOTICE, launch, loginAs, newContext, screenshot, skipBrowserTests } from './support/browser.js';
 import { Visitor } from './support/http.js';
 
 let t: TestApp;
@@ -202,5 +204,41 @@ describe('attacks on the trajectory forms', () => {
     const res = await v.post(`${href(FATIMA)}/trajecten/nieuw`, form());
     expect(res.status).toBe(403);
     expect(await writes()).toEqual(before);
+  });
+});
+
+describe.skipIf(skipBrowserTests)(`in Chromium (${skipBrowserTests ? SKIP_NOTICE : 'Chromium present'})`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('registers a trajectory from the client\'s page, sees the consent state, and ends it', async () => {
+    const titel = `Werkfit-traject ${randomUUID().slice(0, 6)}`;
+    const page = await (await newContext(browser)).newPage();
+    await loginAs(page, t.url, 'Jan Kok');
+    await page.goto(`${t.url}${href(FATIMA)}`);
+    await page.getByRole('link', { name: 'Nieuw traject toewijzen' }).click();
+    await page.getByLabel('Kenmerk van het traject').fill(`TRJ-BROWSER-${randomUUID().slice(0, 8)}`);
+    await page.getByLabel('Naam van het traject').fill(titel);
+    await page.getByLabel('Eerste dag').fill('2026-11-02');
+    await page.getByLabel('Laatste dag').fill('2027-03-31');
+    await page.getByLabel('Re-integratiebureau').selectOption({ label: 'Werkfit Re-integratie (demo)' });
+    await screenshot(page, 'km-traject-nieuw');
+    await page.getByRole('button', { name: 'Traject toewijzen' }).click();
+    await page.getByText('Het traject is toegewezen.').waitFor();
+    const article = page.locator('article', { has: page.getByRole('heading', { name: titel }) });
+    await article.getByText('Toestemming van de klant: nog niet gevraagd.').waitFor();
+    await screenshot(page, 'km-traject-toegewezen');
+    await article.getByRole('link', { name: 'Traject beëindigen' }).click();
+    await page.getByRole('button', { name: 'Ja, beëindig dit traject' }).click();
+    await page.getByText('Het traject is beëindigd.').waitFor();
+    await page.locator('article', { has: page.getByRole('heading', { name: titel }) }).getByText('Beëindigd').waitFor();
+    // No internal code or ISO date on the page the klantmanager sees.
+    const text = await page.locator('main').innerText();
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|beeindigd|actief\b/);
   });
 });
