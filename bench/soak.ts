@@ -185,6 +185,13 @@ await Promise.all([
   chaos(),
 ]);
 memory.end = memoryOf(kp.proc.pid)?.rssMb;
+// A gateway that died is the worst outcome of all: say so, with the end of its own log.
+const gatewayDied = memory.end === undefined;
+if (gatewayDied) {
+  const { readFileSync } = await import('node:fs');
+  console.log(`\nTHE GATEWAY PROCESS EXITED during the run; the end of its log (${kp.proc.logFile}):`);
+  console.log(readFileSync(kp.proc.logFile, 'utf8').split('\n').slice(-40).join('\n'));
+}
 
 // ---------------------------------------------------------------- what survived
 const direct = new pg.Client({ connectionString: kp.database.url });
@@ -203,6 +210,7 @@ const summary = {
   revocations,
   revocations_not_enforced: notEnforced,
   hung_requests: hung,
+  gateway_exited: memory.end === undefined,
   memory_mb: { after_warmup: Math.round(memory.start ?? 0), end: Math.round(memory.end ?? 0) },
   memory_growth_pct: memory.start ? Math.round(((memory.end! - memory.start) / memory.start) * 1000) / 10 : null,
   events,
@@ -217,7 +225,7 @@ console.log(`lost uploads (must be 0)         ${lost}`);
 console.log(`revocations                      ${revocations}`);
 console.log(`not enforced next (must be 0)    ${notEnforced}`);
 console.log(`hung past ${HANG_MS / 1000} s                   ${hung}`);
-console.log(`gateway memory                   ${summary.memory_mb.after_warmup} MB after warm-up → ${summary.memory_mb.end} MB at the end (${summary.memory_growth_pct} %)`);
+console.log(gatewayDied ? 'gateway memory                   (the gateway exited)' : `gateway memory                   ${summary.memory_mb.after_warmup} MB after warm-up → ${summary.memory_mb.end} MB at the end (${summary.memory_growth_pct} %)`);
 if (values.json) await writeFile(values.json, JSON.stringify(summary, null, 2));
 
 await kp.proc.stop();
@@ -225,4 +233,4 @@ await kp.drop();
 await partners.stop();
 await proxy.close();
 await issuer.close();
-process.exit(lost === 0 && notEnforced === 0 ? 0 : 1);
+process.exit(lost === 0 && notEnforced === 0 && !gatewayDied ? 0 : 1);

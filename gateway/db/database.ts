@@ -71,8 +71,13 @@ function withSearchPath(url: string, schema: string | undefined): string {
 async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
   const connectionString = withSearchPath(url, schema);
   const pool = new pg.Pool({ connectionString, max: 10 });
-  // A pool error (server restart) must not crash the process; queries will report it.
+  // A lost connection must not crash the process; the query using it reports it. The pool only
+  // listens for errors on idle clients: a client checked out (inside a transaction, between two
+  // statements) whose connection drops emits 'error' with nobody listening, which Node turns into
+  // an exit. Found by bench/soak.ts: the gateway died in a database outage. Every client gets a
+  // listener of its own from the moment it connects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const unobserve = addPoolSource(() => ({ name: 'postgres', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
   const adapterFactory = new PrismaPg(pool, schema ? { schema } : undefined);
   const prisma = new PrismaClient({ adapter: adapterFactory });
@@ -84,6 +89,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     adapterFactory,
     async withLock(key, fn) {
       const client = new pg.Client({ connectionString });
+      client.on('error', () => {});
       await client.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
