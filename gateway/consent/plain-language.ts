@@ -3,6 +3,7 @@
 // traject." Built from the processing log (Logboek Dataverwerkingen) and the Organisation table.
 import type { Caller } from '../auth/caller.js';
 import { forbidden } from '../errors.js';
+import { DELIVERY_NAMES } from '../logs/event-delivery.js';
 import { ACTIVITIES, type Activity, type ProcessingRecord } from '../logs/processing-log.js';
 import type { ChainServices } from '../services.js';
 
@@ -39,6 +40,13 @@ const CONSENT_ACTS: Record<string, string> = {
   'verzoek intrekken': 'een verzoek om toestemming ingetrokken',
 };
 
+/** News pushed to an open page or subscription (gateway/logs/event-delivery.ts): what was told. */
+const DELIVERY_ACTS: Record<string, string> = {
+  [DELIVERY_NAMES.rapportage]: 'bericht gekregen dat er een rapportage over uw traject is',
+  [DELIVERY_NAMES.toestemming]: 'bericht gekregen dat uw toestemming is gevraagd of gewijzigd',
+  [DELIVERY_NAMES.signalering]: 'bericht gekregen over een wijziging in uw uitkering',
+};
+
 /** Why, for what the client did themselves: only where it names their trajectory. */
 const SELF_WHY: Partial<Record<Activity, string>> = { toestemming: 'voor uw traject', werkprofielRib: 'voor uw traject' };
 
@@ -58,6 +66,7 @@ export function plainLine(r: ProcessingRecord, orgName: string | undefined): Pla
   const soort = r.operation === 'write' ? 'schrijven' : 'lezen';
   const plain = activity ? PLAIN[activity] : undefined;
   const wat =
+    DELIVERY_ACTS[r.name] ??
     (activity === 'toestemming' ? CONSENT_ACTS[r.name] : undefined) ??
     (plain ? plain[soort] : soort === 'schrijven' ? 'gegevens over u vastgelegd' : 'gegevens over u bekeken');
   const self = r.actorRole === 'client';

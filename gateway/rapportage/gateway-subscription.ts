@@ -75,11 +75,11 @@ function rootFieldNames(schema: GraphQLSchema, document: DocumentNode): string[]
 }
 
 export function installSubscriptionAuth(app: FastifyInstance, services: ChainServices) {
-  let guarded = guardReportSubscription(app.graphql.schema, services);
+  let guarded = guardReportSubscription(app.graphql.schema, services, app);
   (app as unknown as { graphqlGateway: { addHook(name: string, fn: (i: unknown, s: GraphQLSchema) => Promise<void>): void } }).graphqlGateway.addHook(
     'onGatewayReplaceSchema',
     async (_instance, schema) => {
-      guarded = guardReportSubscription(schema, services);
+      guarded = guardReportSubscription(schema, services, app);
     },
   );
 

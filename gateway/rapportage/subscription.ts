@@ -11,14 +11,21 @@
 //     subscription between clients that send the same query and variables. So the gateway itself
 //     must also check, for every client, that the gemeente asked for is the client's own
 //     (guardReportSubscription): otherwise a second client could ride on the first one's stream.
+//  5. Each event delivered to a client is a processing of the data of the client the trajectory is
+//     about, logged per receiving client before it is sent (gateway/logs/event-delivery.ts); one
+//     that cannot be logged is not delivered. The upstream query always asks for the trajectory
+//     under a hidden alias (TRAJECT_MARKER), so whom an event is about is known whatever the
+//     client selected; the client's own selection never includes it, so it never reaches them.
 import type { FastifyInstance } from 'fastify';
 import type { Caller } from '../auth/caller.js';
 import { forbidden } from '../errors.js';
-import type { GraphQLSchema } from '../../lib/graphql.js';
+import { Kind, type FieldNode, type GraphQLSchema } from '../../lib/graphql.js';
+import { recordDelivery } from '../logs/event-delivery.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { parseEvent, RAPPORTAGE_CHANNEL, type RapportageEvent } from './events.js';
 import { recordBlokDecision } from './policy.js';
+import { createTrajectLookup, type TrajectLookup } from './traject-lookup.js';
 
 export const SUBSCRIPTION_FIELD = 'rapportageOntvangen';
 const topicFor = (gemeenteOin: string) => `rapportage-ontvangen:${gemeenteOin}`;
@@ -83,21 +90,66 @@ export const rapportageSubscriptionResolvers = {
   },
 };
 
-type SubscribeFn = (parent: unknown, args: Record<string, unknown>, ctx: { caller?: Caller; trace: TraceContext }, info: unknown) => unknown;
+type SubscribeFn = (parent: unknown, args: Record<string, unknown>, ctx: { caller?: Caller; trace: TraceContext }, info: SubscribeInfo) => unknown;
+interface SubscribeInfo {
+  fieldNodes: readonly FieldNode[];
+}
+
+/** The alias under which the gateway asks the keten subgraph for each event's trajectory. */
+export const TRAJECT_MARKER = '__kpTraject';
+const lookups = new WeakMap<ChainServices, TrajectLookup>();
+
+/** The client's selection plus `__kpTraject: trajectId` (the gateway plans the upstream query from `info`). */
+function withTrajectMarker<I extends SubscribeInfo>(info: I): I {
+  const [field, ...rest] = info.fieldNodes;
+  if (!field?.selectionSet) return info;
+  const marker: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TRAJECT_MARKER }, name: { kind: Kind.NAME, value: 'trajectId' }, arguments: [], directives: [] };
+  return { ...info, fieldNodes: [{ ...field, selectionSet: { ...field.selectionSet, selections: [...field.selectionSet.selections, marker] } }, ...rest] };
+}
+
+/** The names the client selected on the event (what reaches them), for the processing log. */
+function selectedFields(info: SubscribeInfo): string[] {
+  return (info.fieldNodes[0]?.selectionSet?.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD && s.name.value !== '__typename' ? [s.name.value] : []));
+}
+
+/**
+ * The events of one client's subscription, each passed on only once its processing-log row for
+ * that client is written. An event whose trajectory is unknown, or whose row cannot be written,
+ * is dropped (fail closed); the subscription goes on.
+ */
+async function* loggedDeliveries(app: FastifyInstance | undefined, services: ChainServices, events: AsyncIterable<unknown>, ctx: { caller?: Caller; trace: TraceContext }, fields: string[]) {
+  let lookup = lookups.get(services);
+  if (!lookup) lookups.set(services, (lookup = createTrajectLookup(services.prisma)));
+  for await (const payload of events) {
+    const event = (payload as Record<string, Record<string, unknown> | undefined>)?.[SUBSCRIPTION_FIELD];
+    try {
+      const trajectId = event?.[TRAJECT_MARKER];
+      const traject = typeof trajectId === 'string' ? await lookup(trajectId) : undefined;
+      if (!traject || !ctx.caller) throw new Error('an event without a known trajectory');
+      await recordDelivery(services.processingLog, ctx.trace, ctx.caller, { kind: 'rapportage', subjectBsn: traject.subjectBsn, fields });
+    } catch (err) {
+      app?.log.warn({ err: (err as Error).message }, 'rapportage event not delivered: it could not be logged as processing');
+      continue;
+    }
+    yield payload;
+  }
+}
 
 /**
  * At the gateway: wraps the composed schema's Subscription.rapportageOntvangen so every client is
- * checked with its own arguments before it joins a (possibly shared) upstream subscription.
+ * checked with its own arguments before it joins a (possibly shared) upstream subscription, and
+ * each event it receives is logged as processing for that client first.
  * Returns the guarded field names; the gateway refuses subscriptions to any other field.
  */
-export function guardReportSubscription(schema: GraphQLSchema, services: ChainServices): Set<string> {
+export function guardReportSubscription(schema: GraphQLSchema, services: ChainServices, app?: FastifyInstance): Set<string> {
   const field = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD] as { subscribe?: SubscribeFn & { guarded?: true } } | undefined;
   if (!field?.subscribe) return new Set();
   if (!field.subscribe.guarded) {
     const original = field.subscribe;
     const guarded: SubscribeFn & { guarded?: true } = async (parent, args, ctx, info) => {
       await authorizeReportSubscription(services, ctx.trace, ctx.caller, args.gemeenteOin);
-      return original(parent, args, ctx, info);
+      const events = (await original(parent, args, ctx, withTrajectMarker(info))) as AsyncIterable<unknown>;
+      return loggedDeliveries(app, services, events, ctx, selectedFields(info));
     };
     guarded.guarded = true;
     field.subscribe = guarded;
