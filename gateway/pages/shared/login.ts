@@ -13,7 +13,7 @@ import { oidcSettings } from './oidc-settings.js';
 import { safeReturnPath } from './safe-return.js';
 import { endSession, homeFor, sessionFromToken, startSession, type PageSession } from './session.js';
 
-const PAGE_ROLES = new Set(['client', 'klantmanager']);
+const PAGE_ROLES = new Set(['client', 'klantmanager', 'auditor']);
 
 /** Asks the graph who this token belongs to: a token the gateway refuses starts no session. */
 export async function verifiedSession(pages: Pages, token: string): Promise<PageSession | undefined> {
@@ -117,11 +117,11 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
     return reply.redirect('/inloggen?uitgelogd=1', 303);
   });
 
-  app.get('/geen-toegang', { preHandler: pages.requireRole('rib', 'auditor') }, async (request, reply) =>
+  app.get('/geen-toegang', { preHandler: pages.requireRole('rib') }, async (request, reply) =>
     pages.send(request, reply, {
       title: 'Geen pagina’s voor uw rol',
       body: html`${heading(1, 'Geen pagina’s voor uw rol')}
-        ${paragraph('Deze pagina’s zijn voor cliënten en klantmanagers. Re-integratiebureaus en controleurs werken via de koppeling (API) van hun eigen systeem.')}`,
+        ${paragraph('Deze pagina’s zijn voor cliënten, klantmanagers en privacyfunctionarissen. Re-integratiebureaus werken via de koppeling (API) van hun eigen systeem.')}`,
     }),
   );
 }
