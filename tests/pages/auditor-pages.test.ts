@@ -162,7 +162,8 @@ describe('looking up a client', () => {
       const v = await loggedIn('auditor-amsterdam');
       const csrf = await v.csrfFrom('/auditor/klant');
       const before = await written();
-      const res = await v.post('/auditor/klant', { _csrf: csrf, bsn: dewi, van: today(), tot: today(), reden: REASON, ...form });
+      const fields: Record<string, string> = { _csrf: csrf, bsn: dewi, van: today(), tot: today(), reden: REASON };
+      const res = await v.post('/auditor/klant', { ...fields, ...form });
       expect(res.status).toBe(400);
       expect(res.text).toContain(message);
       expect(res.text).toContain('aria-invalid="true"');
