@@ -10,6 +10,7 @@ import { DESKTOP, PHONE, SKIP_NOTICE, axeViolations, launch, loginAs, newContext
 import { expectPlainDutch } from './support/plain-dutch.js';
 import { activeConsentOf, consentToken, deliverReport, graphAs, report } from './support/rib.js';
 import { scanBenefitChanges } from '../../gateway/signals/benefit-changes.js';
+import { madeUpBsn } from '../audit/helpers.js';
 
 const name = (id: string) => findDemoPerson(id)!.name;
 
@@ -117,6 +118,42 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
       await page.context().close();
     }
   }, 180_000);
+
+  it('the auditor pages, with a client found, a form with mistakes, a signal and the monthly report', async () => {
+    // Five clients outside the caseload tried today: a signal on the auditor's pages.
+    for (let i = 0; i < 5; i++) await graphAs(t, 'km-jan', 'query($bsn: ID!) { klant(bsn: $bsn) { bsn } }', { bsn: madeUpBsn(7000 + i) });
+    await visitAll('auditor-amsterdam', ['/auditor', '/auditor/klant', '/auditor/medewerker?medewerker=km-jan', '/auditor/weigeringen', '/auditor/signalen', '/auditor/rapport', '/auditor/export'], 'auditor');
+    for (const viewport of [PHONE, DESKTOP]) {
+      const page = await (await newContext(browser, viewport)).newPage();
+      await loginAs(page, t.url, name('auditor-amsterdam'));
+      await page.goto(`${t.url}/auditor/klant`);
+      await page.getByLabel('BSN van de cliënt').fill('123456788');
+      await page.getByRole('button', { name: 'Bekijken' }).click();
+      await page.getByText('klopt niet volgens de elfproef').first().waitFor();
+      await expect(page.getByLabel('BSN van de cliënt').getAttribute('aria-invalid')).resolves.toBe('true');
+      await screenshot(page, `a11y-auditor-klant-fout-${viewport.width}`);
+      await check(page, 'auditor-klant-fout');
+      await page.getByLabel('BSN van de cliënt').fill(findDemoPerson('client-aandeslag')!.bsn!);
+      await page.getByLabel('Reden van uw controle').fill('Controle van de toegankelijkheid');
+      await page.getByRole('button', { name: 'Bekijken' }).click();
+      await page.getByRole('heading', { name: /^Verwerkingen van BSN/ }).waitFor();
+      await screenshot(page, `a11y-auditor-klant-${viewport.width}`);
+      await check(page, 'auditor-klant');
+      await page.goto(`${t.url}/auditor/medewerker?medewerker=km-jan`);
+      await page.getByLabel('Reden van uw controle').fill('Controle van de toegankelijkheid');
+      await page.getByRole('button', { name: 'Bekijken' }).click();
+      await page.getByRole('heading', { name: 'Wat km-jan deed' }).waitFor();
+      await screenshot(page, `a11y-auditor-medewerker-${viewport.width}`);
+      await check(page, 'auditor-medewerker');
+      await page.goto(`${t.url}/auditor/signalen`);
+      await page.getByText('Opvolging vastleggen').first().click();
+      await page.getByRole('button', { name: 'Opvolging vastleggen' }).first().click();
+      await page.getByText('De opvolging is niet vastgelegd.').waitFor();
+      await screenshot(page, `a11y-auditor-signalen-fout-${viewport.width}`);
+      await check(page, 'auditor-signalen-fout');
+      await page.context().close();
+    }
+  }, 240_000);
 
   it('a page address that does not exist, logged in or not: a page in Dutch, not the API’s answer', async () => {
     for (const [person, path] of [['client-fatima', '/mijn/bestaat-niet'], [undefined, '/klantmanager/oude/pagina']] as const) {

@@ -50,10 +50,12 @@ const QUERY = `query Rapport($maand: String!) { controleRapport(maand: $maand) {
   signalenZonderOpvolging signalenAfgehandeld perMedewerker { ${ACTIVITEIT_FIELDS} }
   ketenintegriteit { gecontroleerdOp blokken rapportages gebroken { blokId trajectId rapportageId volgnummer uitleg } } } }`;
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export function chainSection(k: Ketenintegriteit): SafeHtml {
   return html`<section aria-labelledby="keten">
     ${heading(2, 'Zijn de rapportages onveranderd?', 'keten')}
-    ${paragraph(`Ketenpoort controleerde op ${datumTijd(k.gecontroleerdOp)} de ketens van ${k.blokken} rapportageblokken met samen ${k.rapportages} rapportages van de trajecten van uw organisatie.`)}
+    ${paragraph(`Ketenpoort controleerde op ${datumTijd(k.gecontroleerdOp)} de ketens van ${plural(k.blokken, 'rapportageblok', 'rapportageblokken')} met samen ${plural(k.rapportages, 'rapportage', 'rapportages')} van de trajecten van uw organisatie.`)}
     ${k.gebroken.length === 0
       ? alert('ok', 'Alle ketens kloppen: geen rapportage is veranderd of verwijderd.')
       : html`${alert('error', html`<strong>${k.gebroken.length === 1 ? 'In 1 blok klopt de keten niet.' : `In ${k.gebroken.length} blokken klopt de keten niet.`}</strong> Meld dit bij de beheerder van Ketenpoort en bij uw functionaris gegevensbescherming.`)}
