@@ -1,7 +1,7 @@
 // One error handler for REST routes: problem+json (RFC 9457, NL API Design Rules) with a code from
 // the catalogue. Detail is shown for client errors only; a 500 says nothing about our internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { clientErrorOf, KetenError, problem } from './errors.js';
+import { clientErrorOf, KetenError, logClientError, problem } from './errors.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable.js';
 import { retryAfterOf } from './limits/refusals.js';
 
@@ -17,7 +17,7 @@ export function installErrorHandler(app: FastifyInstance) {
     } else {
       const client = clientErrorOf(err);
       if (client) {
-        request.log.info({ code: client.code, reason: (err as FastifyError).code }, 'client error');
+        logClientError(request.log, client, (err as FastifyError).code);
         keten = client;
       } else if (isDatabaseUnavailable(err)) {
         request.log.warn({ err: err.message }, 'database unreachable');

@@ -70,6 +70,13 @@ export function clientErrorOf(err: unknown): KetenError | undefined {
   return undefined;
 }
 
+/** The one way a client's mistake is logged, on every path (REST, GraphQL, the request-shape
+ *  check): at info, with its code and the framework's reason, never a stack — a bad request is the
+ *  caller's business, not an incident. */
+export function logClientError(log: { info(obj: object, msg: string): void }, err: KetenError, reason?: unknown) {
+  log.info({ code: err.code, reason: typeof reason === 'string' ? reason : undefined }, 'client error');
+}
+
 /** RFC 9457 problem details, as the NL API Design Rules ask for REST errors. */
 export function problem(err: KetenError, instance?: string) {
   return {

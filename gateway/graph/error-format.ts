@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLError } from 'graphql';
 import type { ExecutionResult } from '../../lib/graphql.js';
-import { clientErrorOf, KetenError } from '../errors.js';
+import { clientErrorOf, KetenError, logClientError } from '../errors.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { graphqlLoadRefusal } from '../limits/refusals.js';
 
@@ -69,7 +69,7 @@ function normalise(error: GraphQLError, log: FastifyInstance['log'], development
   }
   const client = clientErrorOf(original);
   if (client) {
-    log.info({ code: client.code, reason: (original as { code?: unknown }).code }, 'client error');
+    logClientError(log, client, (original as { code?: unknown }).code);
     return [{ ...base, message: client.message, extensions: { code: client.code } }];
   }
   if (isDatabaseUnavailable(original)) {

@@ -6,7 +6,7 @@ import mercuriusGateway from '@mercuriusjs/gateway';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DocumentNode, GraphQLSchema } from '../../lib/graphql.js';
 import type { Caller } from '../auth/caller.js';
-import { KetenError } from '../errors.js';
+import { KetenError, logClientError } from '../errors.js';
 import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
 import { traceFromHeader, traceparentOf, type TraceContext } from '../logs/trace.js';
 import { createAdapterCircuit } from './adapter-circuit.js';
@@ -81,7 +81,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     try {
       checkRequestShape(request);
     } catch (err) {
-      request.log.info({ code: (err as KetenError).code }, 'client error');
+      if (err instanceof KetenError) logClientError(request.log, err);
       throw err;
     }
   });
