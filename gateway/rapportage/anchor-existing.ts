@@ -13,11 +13,15 @@ import { headOfReport, type ChainHeadSigner } from './chain-head.js';
 const CHAIN_HEAD_MIGRATION = '20261204050957_keten_hoofd';
 
 export async function anchorUnanchoredBlocks(prisma: Db, heads: ChainHeadSigner, log: FastifyBaseLogger): Promise<number> {
+  // Walks blocks, not reports: one index probe per headless block for its newest row, so a start
+  // stays quick however many reports there are (blocks are one per trajectory and bureau).
   const newest = await prisma.$queryRaw<{ id: string; blokId: string; sequence: number; hash: string; createdAt: Date }[]>`
-    SELECT DISTINCT ON (r.blok_id) r.id::text AS "id", r.blok_id::text AS "blokId", r.sequence, r.hash, r.created_at AS "createdAt"
-    FROM rapportage r
-    WHERE NOT EXISTS (SELECT 1 FROM keten_hoofd h WHERE h.blok_id = r.blok_id)
-    ORDER BY r.blok_id, r.sequence DESC`;
+    SELECT r.id::text AS "id", r.blok_id::text AS "blokId", r.sequence, r.hash, r.created_at AS "createdAt"
+    FROM rapportage_blok b
+    CROSS JOIN LATERAL (
+      SELECT * FROM rapportage r WHERE r.blok_id = b.id ORDER BY r.sequence DESC LIMIT 1
+    ) r
+    WHERE NOT EXISTS (SELECT 1 FROM keten_hoofd h WHERE h.blok_id = b.id)`;
   if (!newest.length) return 0;
   const [migration] = await prisma.$queryRaw<{ finishedAt: Date }[]>`
     SELECT finished_at AS "finishedAt" FROM _prisma_migrations
