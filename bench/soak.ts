@@ -7,7 +7,7 @@
 // after `--adapter-down` seconds. It prints: requests and answers by outcome and code, receipted
 // uploads and how many of those are not in the database afterwards (lost: must be 0), revocations
 // whose next upload was not refused (must be 0), requests that hung past 10 s, and the gateway's
-// memory after warm-up and at the end. A script, not a test; PostgreSQL only (PGlite has no
+// memory after warm-up, at the end and minute by minute (RSS, V8 heap in use, external). A script, not a test; PostgreSQL only (PGlite has no
 // separate server to lose).
 //
 //   npm run bench:soak                                  # 30 minutes, an outage every 5
@@ -15,6 +15,7 @@
 // Options: --minutes 30 --every 5 --outage 15 --adapter-down 5 --views 4 --uploads 2
 //   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
 //   --population 600 --json FILE
+//   --node-args="…" (flags for Ketenpoort's node, e.g. --heapsnapshot-signal=SIGUSR2 to look for a leak)
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { PARTNERS } from '../adapters/common/partner.js';
 import { startTcpProxy } from '../tests/support/tcp-proxy.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { startPartnerProcesses } from './support/partners.js';
-import { memoryOf } from './support/processes.js';
+import { freePort, memoryOf } from './support/processes.js';
 import { CASELOAD_QUERY, VIEW_QUERY } from './support/queries.js';
 import { BENCH_LIMITS } from './support/limits.js';
 import { startKetenpoort } from './support/targets.js';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
     population: { type: 'string', default: '600' },
     json: { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -51,10 +53,11 @@ const issuer = await startBenchIssuer(0);
 const partners = await startPartnerProcesses({ issuer, population: values.population! });
 const server = new URL(values['database-url']!);
 const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+const metricsPort = await freePort();
 const kp = await startKetenpoort('postgres', {
   serverUrl: values['database-url']!,
   issuer,
-  node: [],
+  node: values['node-args'] ? values['node-args'].split(' ').filter(Boolean) : [],
   via: (url) => proxy.via(url),
   env: {
     LOG_LEVEL: 'warn',
@@ -64,6 +67,8 @@ const kp = await startKetenpoort('postgres', {
     ...BENCH_LIMITS,
     // Load shedding as shipped: under an outage and a crash, shedding is part of what is soaked.
     PRESSURE_EVENT_LOOP_DELAY_MS: '1000',
+    // The gateway's own metrics tell the V8 heap apart from the rest of its memory (timeline below).
+    METRICS_PORT: String(metricsPort),
   },
 });
 const url = kp.proc.url;
@@ -175,6 +180,22 @@ async function chaos() {
   }
 }
 
+// Memory every minute: RSS from /proc, the V8 heap in use and memory outside it (Buffers) from the
+// gateway's /metrics, so growth that is a heap leak can be told apart from a heap that has not yet
+// reached its working size.
+interface MemorySample { minute: number; rss_mb: number; heap_used_mb?: number; external_mb?: number }
+const timeline: MemorySample[] = [];
+async function sampleMemory(minute: number) {
+  const rss = memoryOf(kp.proc.pid)?.rssMb;
+  if (rss === undefined) return;
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text()).catch(() => '');
+  const metric = (name: string) => {
+    const m = new RegExp(`^${name} (\\S+)`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) / 1048576) : undefined;
+  };
+  timeline.push({ minute, rss_mb: Math.round(rss), heap_used_mb: metric('nodejs_heap_size_used_bytes'), external_mb: metric('nodejs_external_memory_bytes') });
+}
+const sampler = setInterval(() => void sampleMemory(Math.round((Date.now() - started) / 60_000)), 60_000);
 await sleep(0);
 const memory: { start?: number; end?: number } = {};
 setTimeout(() => (memory.start = memoryOf(kp.proc.pid)?.rssMb), Math.min(30_000, minutes * 15_000)).unref();
@@ -184,6 +205,7 @@ await Promise.all([
   consentCycles(),
   chaos(),
 ]);
+clearInterval(sampler);
 memory.end = memoryOf(kp.proc.pid)?.rssMb;
 // A gateway that died is the worst outcome of all: say so, with the end of its own log.
 const gatewayDied = memory.end === undefined;
@@ -213,6 +235,7 @@ const summary = {
   gateway_exited: memory.end === undefined,
   memory_mb: { after_warmup: Math.round(memory.start ?? 0), end: Math.round(memory.end ?? 0) },
   memory_growth_pct: memory.start ? Math.round(((memory.end! - memory.start) / memory.start) * 1000) / 10 : null,
+  memory_timeline: timeline,
   events,
 };
 console.log(`\nSoak run, ${minutes} min — ${summary.machine}`);
@@ -226,6 +249,8 @@ console.log(`revocations                      ${revocations}`);
 console.log(`not enforced next (must be 0)    ${notEnforced}`);
 console.log(`hung past ${HANG_MS / 1000} s                   ${hung}`);
 console.log(gatewayDied ? 'gateway memory                   (the gateway exited)' : `gateway memory                   ${summary.memory_mb.after_warmup} MB after warm-up → ${summary.memory_mb.end} MB at the end (${summary.memory_growth_pct} %)`);
+console.log('memory by minute (RSS / V8 heap used / external, MB):');
+console.log(`  ${timeline.map((t) => `${t.minute}: ${t.rss_mb}/${t.heap_used_mb ?? '?'}/${t.external_mb ?? '?'}`).join('  ')}`);
 if (values.json) await writeFile(values.json, JSON.stringify(summary, null, 2));
 
 await kp.proc.stop();
