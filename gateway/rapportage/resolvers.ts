@@ -4,6 +4,7 @@
 import { forbidden, badInput } from '../errors.js';
 import type { KetenContext } from '../graph/keten-context.js';
 import { assignTraject, endTraject } from './assignment.js';
+import { bureauTrajecten, klantnamen, type BureauTraject } from './bureau-trajecten.js';
 import { consentOfBlocks } from './block-consent.js';
 import { contractedBureaus } from './contracts.js';
 import { clientHeads, clientReports, headsOfBlocks, reportsOfBlocks, trajectReports } from './reads.js';
@@ -51,6 +52,7 @@ export const rapportageResolvers = {
     trajectRapportages: (_: unknown, { trajectId }: Args, ctx: KetenContext) => trajectReports(ctx.services, ctx.trace, ctx.caller, trajectIdArg(trajectId)),
     mijnRapportages: (_: unknown, __: Args, ctx: KetenContext) => clientReports(ctx.services, ctx.trace, ctx.caller),
     mijnKetenhoofden: (_: unknown, __: Args, ctx: KetenContext) => clientHeads(ctx.services, ctx.caller),
+    trajectenVanMijnBureau: (_: unknown, __: Args, ctx: KetenContext) => bureauTrajecten(ctx.services, ctx.trace, ctx.caller),
     gecontracteerdeBureaus: (_: unknown, __: Args, ctx: KetenContext) => contractedBureaus(ctx.services, requireKlantmanager(ctx, 'contracted bureaus').oin),
     async signaleringen(_: unknown, { alleenOpen, aantal }: Args, ctx: KetenContext) {
       const km = requireKlantmanager(ctx);
@@ -85,6 +87,11 @@ export const rapportageResolvers = {
 
 /** For the lead's `Rapportageblok` type (schema/keten/traject.graphql): its reports, one query per page. */
 export const rapportageLoaders = {
+  BureauTraject: {
+    async klantnaam(queries: { obj: BureauTraject }[], ctx: KetenContext) {
+      return klantnamen(ctx.services, ctx.trace, ctx.caller, queries.map((q) => q.obj));
+    },
+  },
   Rapportageblok: {
     async rapportages(queries: { obj: { id: string } }[], ctx: KetenContext) {
       return reportsOfBlocks(ctx.services, ctx.trace, ctx.caller, queries.map((q) => q.obj.id));

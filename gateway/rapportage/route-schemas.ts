@@ -89,7 +89,16 @@ const report = {
     aanwezigheid: { anyOf: [input.properties.aanwezigheid, { type: 'null' }] },
     resultaat: nullable('string'),
     advies: nullable('string'),
-    bijlagen: { type: 'array', items: uuid },
+    // What the report names, as stored with it (store.ts): the file's id, digest, name and size.
+    bijlagen: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'sha256', 'bestandsnaam', 'grootte'],
+        properties: { id: uuid, sha256: { type: 'string' }, bestandsnaam: { type: 'string' }, grootte: { type: 'integer', minimum: 0 } },
+        additionalProperties: false,
+      },
+    },
   },
   additionalProperties: false,
 } as const;

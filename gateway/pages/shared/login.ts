@@ -13,7 +13,7 @@ import { oidcSettings } from './oidc-settings.js';
 import { safeReturnPath } from './safe-return.js';
 import { endSession, homeFor, sessionFromToken, startSession, type PageSession } from './session.js';
 
-const PAGE_ROLES = new Set(['client', 'klantmanager', 'auditor']);
+const PAGE_ROLES = new Set(['client', 'klantmanager', 'rib', 'auditor']);
 
 /** Asks the graph who this token belongs to: a token the gateway refuses starts no session. */
 export async function verifiedSession(pages: Pages, token: string): Promise<PageSession | undefined> {
@@ -116,12 +116,4 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
     await endSession(request, reply, { store: pages.sessions, cookie: pages.cookie }, 'uitgelogd');
     return reply.redirect('/inloggen?uitgelogd=1', 303);
   });
-
-  app.get('/geen-toegang', { preHandler: pages.requireRole('rib') }, async (request, reply) =>
-    pages.send(request, reply, {
-      title: 'Geen pagina’s voor uw rol',
-      body: html`${heading(1, 'Geen pagina’s voor uw rol')}
-        ${paragraph('Deze pagina’s zijn voor cliënten, klantmanagers en privacyfunctionarissen. Re-integratiebureaus werken via de koppeling (API) van hun eigen systeem.')}`,
-    }),
-  );
 }

@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 
-export type SealPurpose = 'sessie' | 'concept' | 'klant' | 'oidc';
+export type SealPurpose = 'sessie' | 'concept' | 'klant' | 'oidc' | 'ontvangst';
 
 export interface Sealer {
   seal(purpose: SealPurpose, value: unknown): string;

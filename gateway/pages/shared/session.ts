@@ -146,6 +146,6 @@ export async function endSession(request: FastifyRequest, reply: FastifyReply, d
 export function homeFor(role: Role): string {
   if (role === 'client') return '/mijn';
   if (role === 'klantmanager') return '/klantmanager';
-  if (role === 'auditor') return '/auditor';
-  return '/geen-toegang';
+  if (role === 'rib') return '/rib';
+  return '/auditor';
 }
