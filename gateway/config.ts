@@ -186,10 +186,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_JWKS_URL)) {
     throw new ConfigError(e.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'OIDC_ISSUER and OIDC_JWKS_URL go together');
   }
-  const pageLogin = ['OIDC_CLIENT_ID', 'OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL'] as const;
-  const given = pageLogin.filter((k) => e[k]);
-  if (given.length > 0 && given.length < pageLogin.length) {
-    throw new ConfigError(pageLogin.find((k) => !e[k])!, 'OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL go together');
+  // The pages' login finds the provider's endpoints by discovery at OIDC_ISSUER (openid-client).
+  for (const gone of ['OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL'] as const) {
+    if (e[gone]) throw new ConfigError(gone, 'no longer used: the pages read the endpoints from the discovery document of OIDC_ISSUER; remove it');
+  }
+  if (e.OIDC_CLIENT_ID && !e.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'required with OIDC_CLIENT_ID (the provider the pages log in with)');
+  if (production && e.OIDC_CLIENT_ID && !e.OIDC_ISSUER!.startsWith('https://')) {
+    throw new ConfigError('OIDC_ISSUER', 'must use https in production');
   }
   const workingTime = parseWorkingTime(e.AUDIT_WORKING_HOURS, e.AUDIT_WORKING_DAYS);
   const logSubjectKey = Buffer.from(e.LOG_SUBJECT_KEY ?? DEVELOPMENT_SUBJECT_KEY, 'base64');

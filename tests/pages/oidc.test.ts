@@ -1,6 +1,8 @@
-// The OpenID Connect login against a small provider on loopback: the authorization-code flow with
-// PKCE, state and nonce; the provider's token ends up in the server-side session and the graph
-// accepts it. A wrong state or nonce starts no session.
+// The OpenID Connect login (openid-client) against a small hand-written provider on loopback, which
+// can misbehave on purpose (an ID token with another login's nonce): the authorization-code flow
+// with PKCE, state and nonce; the provider's token ends up in the server-side session and the graph
+// accepts it. A wrong state or nonce starts no session. The same flow against a real provider
+// (oidc-provider): oidc-provider.test.ts. The development issuer's provider endpoints: below.
 import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -25,6 +27,16 @@ beforeAll(async () => {
   const codes = new Map<string, { challenge: string; nonce: string }>();
   provider = Fastify();
   await provider.register(import('@fastify/formbody'));
+  provider.get('/.well-known/openid-configuration', async () => ({
+    issuer: providerUrl,
+    authorization_endpoint: `${providerUrl}/authorize`,
+    token_endpoint: `${providerUrl}/token`,
+    jwks_uri: `${providerUrl}/jwks`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256'],
+    code_challenge_methods_supported: ['S256'],
+  }));
   provider.get('/jwks', async () => ({ keys: [jwk] }));
   provider.get<{ Querystring: Record<string, string> }>('/authorize', async (request, reply) => {
     const q = request.query;
@@ -49,14 +61,13 @@ beforeAll(async () => {
   });
   providerUrl = (await provider.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   database = await createTestDatabase();
-  const base = testConfig({ ...database.env, DEV_ISSUER: 'off', OIDC_ISSUER: providerUrl, OIDC_JWKS_URL: `${providerUrl}/jwks` });
-  // The OIDC client settings are not in gateway/config.ts yet (docs/pages.md); the pages read them guarded.
-  const config = Object.freeze({
-    ...base,
+  const config = testConfig({
+    ...database.env,
+    DEV_ISSUER: 'off',
+    OIDC_ISSUER: providerUrl,
+    OIDC_JWKS_URL: `${providerUrl}/jwks`,
     OIDC_CLIENT_ID: 'pages',
     OIDC_CLIENT_SECRET: 'geheim',
-    OIDC_AUTHORIZATION_URL: `${providerUrl}/authorize`,
-    OIDC_TOKEN_URL: `${providerUrl}/token`,
     OIDC_PROVIDER_NAME: 'DigiD (test)',
   });
   runtime = await startRuntime(config, { demo: true, db: database.db });

@@ -1,14 +1,16 @@
 // Logging in and out. With the development issuer on, a demo login lets a tester pick one of the
-// demo people; the token is signed here, server-side, and never reaches the browser. With an
-// OpenID Connect provider configured, the login button starts that flow (oidc.ts). Either way the
-// new token is tried once against the graph before the session starts.
+// demo people; the server then logs that person in at the development issuer through the same
+// OpenID Connect client as a real provider (login-providers.ts), and the token never reaches the
+// browser. With an OpenID Connect provider configured, the login button starts that flow (oidc.ts)
+// and logging out also ends the session there. Either way the new token is tried once against the
+// graph before the session starts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { signDevToken } from '../../auth/dev-issuer.js';
 import { demoPeople, findDemoPerson } from '../../demo/people.js';
 import { alert, heading, paragraph } from './components.js';
 import type { Pages } from './context.js';
 import { hasDraft } from './drafts.js';
 import { html } from './html.js';
+import { loginAtDevIssuer, providerLogoutUrl } from './login-providers.js';
 import { oidcSettings } from './oidc-settings.js';
 import { safeReturnPath } from './safe-return.js';
 import { endSession, homeFor, sessionFromToken, startSession, type PageSession } from './session.js';
@@ -62,7 +64,8 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
           ${hasDraft(request, pages.sealer) ? ' Wat u had ingevuld is bewaard: u ziet het terug na het inloggen.' : ''}`)
       : ''}
       ${request.query.uitgelogd === '1' ? alert('ok', 'U bent uitgelogd.') : ''}
-      ${request.query.fout === '1' ? alert('error', 'Inloggen is niet gelukt. Probeer het opnieuw.') : ''}`;
+      ${request.query.fout === '1' ? alert('error', 'Inloggen is niet gelukt. Probeer het opnieuw.') : ''}
+      ${request.query.fout === 'dienst' ? alert('error', `Inloggen bij ${oidc?.providerName ?? 'de inlogdienst'} lukt nu niet. Probeer het over een paar minuten opnieuw.`) : ''}`;
 
     const demo = devIssuer
       ? html`<form method="post" action="/inloggen" class="kp-form">
@@ -103,7 +106,13 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
     app.post<{ Body: { persoon?: string; terug?: string } }>('/inloggen', { preHandler: app.csrfProtection, config: { rateLimit: app.loginRateLimit } }, async (request, reply) => {
       const person = findDemoPerson(String(request.body?.persoon ?? ''));
       if (!person || !PAGE_ROLES.has(person.role)) return reply.redirect('/inloggen?fout=1', 303);
-      const token = await signDevToken(app.keys, person, { publicUrl: app.config.publicUrl });
+      let token: string;
+      try {
+        token = (await loginAtDevIssuer(app, person.id)).accessToken;
+      } catch (err) {
+        request.log.warn({ err: (err as Error).message }, 'demo login refused by the development issuer');
+        return reply.redirect('/inloggen?fout=1', 303);
+      }
       const session = await verifiedSession(pages, token);
       if (!session) return reply.redirect('/inloggen?fout=1', 303);
       await beginSession(request, reply, pages, session);
@@ -111,9 +120,12 @@ export async function loginRoutes(app: FastifyInstance, pages: Pages) {
     });
   }
 
-  // Ends the session on the server: a copy of the cookie kept elsewhere stops working too.
+  // Ends the session on the server: a copy of the cookie kept elsewhere stops working too. After a
+  // login at a provider that offers end_session, the browser goes on there to log out of it too.
   app.post('/uitloggen', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const idToken = request.pages?.current?.provider?.idToken;
     await endSession(request, reply, { store: pages.sessions, cookie: pages.cookie }, 'uitgelogd');
-    return reply.redirect('/inloggen?uitgelogd=1', 303);
+    const atProvider = oidc && idToken ? await providerLogoutUrl(app.config, oidc, idToken, request.log) : undefined;
+    return reply.redirect(atProvider?.toString() ?? '/inloggen?uitgelogd=1', 303);
   });
 }

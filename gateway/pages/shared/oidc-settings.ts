@@ -1,55 +1,36 @@
-// Settings of the OpenID Connect login for the pages, from the validated config (gateway/config.ts
-// reads and checks them; see docs/pages.md): absent, the OIDC login simply does not appear.
+// Settings of the pages' OpenID Connect login, from the validated config (gateway/config.ts reads
+// and checks them; see docs/pages.md). OIDC_CLIENT_ID turns it on; the provider is OIDC_ISSUER,
+// whose endpoints and keys come from its discovery document. Absent, the login button does not
+// appear (the demo people may still log in through the development issuer).
 import type { Config } from '../../config.js';
 
 export interface OidcSettings {
+  /** The provider's issuer identifier: discovery at `<issuer>/.well-known/openid-configuration`. */
+  issuer: URL;
   clientId: string;
   clientSecret?: string;
-  authorizationUrl: URL;
-  tokenUrl: URL;
   redirectUrl: string;
+  /** Where the provider sends the person after logging out there (RP-initiated logout). */
+  postLogoutRedirectUrl: string;
   scope: string;
   /** Which token from the provider's answer the pages present as bearer token to the graph. */
   bearer: 'access_token' | 'id_token';
   providerName: string;
-}
-
-function str(config: Readonly<Config>, key: string): string | undefined {
-  const v = (config as unknown as Record<string, unknown>)[key];
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
-function url(name: string, value: string): URL {
-  try {
-    return new URL(value);
-  } catch {
-    throw new Error(`${name}: an absolute URL`);
-  }
+  /** http:// to the provider is allowed outside production only (config refuses it there). */
+  allowHttp: boolean;
 }
 
 export function oidcSettings(config: Readonly<Config>): OidcSettings | undefined {
-  const clientId = str(config, 'OIDC_CLIENT_ID');
-  const authorization = str(config, 'OIDC_AUTHORIZATION_URL');
-  const token = str(config, 'OIDC_TOKEN_URL');
-  if (!clientId && !authorization && !token) return undefined;
-  if (!clientId || !authorization || !token) {
-    throw new Error('OIDC_CLIENT_ID, OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL go together');
-  }
-  const bearer = str(config, 'OIDC_BEARER_TOKEN') ?? 'access_token';
-  if (bearer !== 'access_token' && bearer !== 'id_token') throw new Error('OIDC_BEARER_TOKEN: access_token or id_token');
-  const authorizationUrl = url('OIDC_AUTHORIZATION_URL', authorization);
-  const tokenUrl = url('OIDC_TOKEN_URL', token);
-  if (config.production && (authorizationUrl.protocol !== 'https:' || tokenUrl.protocol !== 'https:')) {
-    throw new Error('OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL must use https in production');
-  }
+  if (!config.OIDC_CLIENT_ID || !config.OIDC_ISSUER) return undefined;
   return {
-    clientId,
-    clientSecret: str(config, 'OIDC_CLIENT_SECRET'),
-    authorizationUrl,
-    tokenUrl,
-    redirectUrl: str(config, 'OIDC_REDIRECT_URL') ?? `${config.publicUrl}/inloggen/terug`,
-    scope: str(config, 'OIDC_SCOPE') ?? 'openid',
-    bearer,
-    providerName: str(config, 'OIDC_PROVIDER_NAME') ?? 'uw inlogdienst',
+    issuer: new URL(config.OIDC_ISSUER),
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    redirectUrl: config.OIDC_REDIRECT_URL ?? `${config.publicUrl}/inloggen/terug`,
+    postLogoutRedirectUrl: `${config.publicUrl}/inloggen/uitgelogd`,
+    scope: config.OIDC_SCOPE ?? 'openid',
+    bearer: config.OIDC_BEARER_TOKEN ?? 'access_token',
+    providerName: config.OIDC_PROVIDER_NAME ?? 'uw inlogdienst',
+    allowHttp: !config.production,
   };
 }

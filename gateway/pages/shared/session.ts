@@ -22,6 +22,16 @@ export interface PageSession {
   oin?: string;
   /** When the token expires, ms since the epoch. */
   expiresAt: number;
+  /** After a login at an OpenID Connect provider: what logout there and refresh need (shared/oidc.ts). */
+  provider?: ProviderLogin;
+}
+
+export interface ProviderLogin {
+  /** For the provider's end_session (id_token_hint). */
+  idToken?: string;
+  refreshToken?: string;
+  /** When the bearer token was received, ms since the epoch: refreshed past half its life. */
+  receivedAt: number;
 }
 
 export interface SessionState {
