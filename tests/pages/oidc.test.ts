@@ -5,11 +5,11 @@
 // (oidc-provider): oidc-provider.test.ts. The development issuer's provider endpoints: below.
 import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startRuntime, type Runtime } from '../../gateway/runtime.js';
-import { testConfig } from '../support/app.js';
+import { startTestApp, testConfig, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { Visitor } from './support/http.js';
 
@@ -146,6 +146,78 @@ describe('login with an OpenID Connect provider', () => {
       expect(v.cookie('kp_sessie')).toBeUndefined();
     } finally {
       forcedNonce = undefined;
+    }
+  });
+});
+
+describe('the development issuer as an OpenID Connect provider (the demo login’s other side)', () => {
+  let t: TestApp;
+  const issuer = 'http://ketenpoort.test/dev-issuer';
+  const redirect = 'http://ketenpoort.test/inloggen/terug';
+  const verifier = 'een-geheime-verifier-van-minstens-drieenveertig-tekens';
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const authorize = (params: Record<string, string>) =>
+    fetch(`${t.url}/dev-issuer/oauth/authorize?${new URLSearchParams({ client_id: 'ketenpoort-demo', redirect_uri: redirect, response_type: 'code', scope: 'openid', state: 's1', nonce: 'n1', code_challenge: challenge, code_challenge_method: 'S256', login_hint: 'client-fatima', ...params })}`, { redirect: 'manual' });
+  const redeem = (code: string, codeVerifier = verifier) =>
+    fetch(`${t.url}/dev-issuer/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'ketenpoort-demo', redirect_uri: redirect, code, code_verifier: codeVerifier }),
+    });
+  const codeOf = async (res: Response) => {
+    expect(res.status).toBe(303);
+    const back = new URL(res.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe(redirect);
+    expect(back.searchParams.get('state')).toBe('s1');
+    expect(back.searchParams.get('iss')).toBe(issuer);
+    return back.searchParams.get('code')!;
+  };
+
+  it('serves the discovery document openid-client reads', async () => {
+    const doc = (await (await fetch(`${t.url}/dev-issuer/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      jwks_uri: `${issuer}/jwks.json`,
+      code_challenge_methods_supported: ['S256'],
+    });
+    expect(doc).not.toHaveProperty('end_session_endpoint');
+  });
+
+  it('redeems a code once, only with its PKCE verifier; the ID token carries the nonce', async () => {
+    const wrong = await codeOf(await authorize({}));
+    expect((await redeem(wrong, 'een-andere-verifier-van-minstens-drieenveertig-tekens')).status).toBe(400);
+    // Refused once, gone: the right verifier no longer helps.
+    expect(await (await redeem(wrong)).json()).toMatchObject({ error: 'invalid_grant' });
+
+    const code = await codeOf(await authorize({}));
+    const ok = await redeem(code);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { id_token: string; access_token: string };
+    expect(decodeJwt(body.id_token)).toMatchObject({ iss: issuer, aud: 'ketenpoort-demo', sub: 'client-fatima', nonce: 'n1' });
+    expect(decodeJwt(body.access_token)).toMatchObject({ aud: 'ketenpoort', role: 'client', bsn: fatima.bsn });
+    expect((await redeem(code)).status).toBe(400);
+  });
+
+  it('sends no one elsewhere, and demands PKCE and a demo person', async () => {
+    const elsewhere = await authorize({ redirect_uri: 'https://evil.example/terug' });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.headers.get('location')).toBeNull();
+    for (const [params, error] of [[{ code_challenge_method: 'plain' }, 'invalid_request'], [{ login_hint: 'niemand' }, 'login_required']] as const) {
+      const res = await authorize(params);
+      expect(res.status).toBe(303);
+      const back = new URL(res.headers.get('location')!);
+      expect(back.searchParams.get('error')).toBe(error);
+      expect(back.searchParams.get('code')).toBeNull();
     }
   });
 });

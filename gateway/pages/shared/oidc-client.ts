@@ -3,6 +3,10 @@
 // audience, expiry, nonce), refresh, and the RP-initiated logout address. The same code serves a
 // real provider (browser redirects, oidc.ts) and the development issuer (in-process, login.ts).
 //
+// The ID token's signature is checked too (openid-client's "non-repudiation checks"; it would
+// otherwise rely on TLS to the token endpoint alone): a provider node still signing with a key
+// the provider has withdrawn is refused, not only by the gateway's bearer check.
+//
 // Key rotation: openid-client keeps a provider's JWKS per Configuration for up to five minutes and
 // fetches again for an unknown key only after a minute. Each token exchange therefore gets a fresh
 // Configuration from the cached discovery document: a key the provider just added is found at
@@ -64,6 +68,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
     config.timeout = TIMEOUT_S;
     if (options.fetch) config[client.customFetch] = options.fetch;
     if (options.allowHttp && options.issuer.protocol === 'http:') client.allowInsecureRequests(config);
+    client.enableNonRepudiationChecks(config);
     return config;
   };
 

@@ -121,8 +121,11 @@ export async function oidcRoutes(app: FastifyInstance, pages: Pages, settings: O
   });
 }
 
-/** What went wrong, without tokens: openid-client's error code and message, and the provider's error code. */
+/**
+ * What went wrong, without tokens: openid-client's error code and message, the check that failed
+ * underneath (its cause's message), and the provider's error code.
+ */
 function errorSummary(err: unknown): Record<string, unknown> {
-  const e = err as { code?: unknown; message?: unknown; error?: unknown };
-  return { code: e.code, message: e.message, error: e.error };
+  const e = err as { code?: unknown; message?: unknown; error?: unknown; cause?: { message?: unknown } };
+  return { code: e.code, message: e.message, reason: e.cause?.message, error: e.error };
 }
