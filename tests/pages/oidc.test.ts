@@ -157,8 +157,9 @@ describe('the development issuer as an OpenID Connect provider (the demo loginâ€
   const verifier = 'een-geheime-verifier-van-minstens-drieenveertig-tekens';
   const challenge = createHash('sha256').update(verifier).digest('base64url');
 
+  // A provider is configured too, at an address where nothing answers.
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { OIDC_ISSUER: 'http://127.0.0.1:9', OIDC_JWKS_URL: 'http://127.0.0.1:9/jwks', OIDC_CLIENT_ID: 'pages', OIDC_PROVIDER_NAME: 'DigiD (test)' } });
   });
   afterAll(async () => {
     await t?.close();
@@ -219,5 +220,19 @@ describe('the development issuer as an OpenID Connect provider (the demo loginâ€
       expect(back.searchParams.get('error')).toBe(error);
       expect(back.searchParams.get('code')).toBeNull();
     }
+  });
+
+  it('says in Dutch that the provider cannot be reached, and the demo login still works', async () => {
+    const v = new Visitor(t.url);
+    const start = await v.get('/inloggen/oidc');
+    expect(start.status).toBe(303);
+    expect(start.location).toBe('/inloggen?fout=dienst');
+    expect(v.cookie('kp_oidc')).toBeUndefined();
+    const page = await v.get(start.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Inloggen bij DigiD (test) lukt nu niet.');
+    const demo = await v.login('client-fatima', '/mijn');
+    expect(demo.location).toBe('/mijn');
+    expect((await v.get('/mijn')).status).toBe(200);
   });
 });
