@@ -118,6 +118,9 @@ const schema = z.object({
   AUDIT_OUTSIDE_HOURS_MIN: wholeNumber(1, 100_000, 'a number of consultations').default(1),
   AUDIT_SHARED_CLIENT_EMPLOYEES: wholeNumber(2, 1000, 'a number of employees').default(5),
   AUDIT_SHARED_CLIENT_HOURS: wholeNumber(1, 168, 'hours').default(24),
+  // Whole months the processing and decision logs keep before their oldest month's partition is
+  // dropped (gateway/logs/partitions.ts); unset keeps everything.
+  LOG_RETENTION_MONTHS: wholeNumber(1, 1200, 'a number of months').optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -18,6 +18,7 @@ import { configuredSources } from './partner-sources.js';
 import { internalKeyResolver } from './graph/internal-token.js';
 import { createChainServices } from './services.js';
 import { startSignalScan } from './signals/scheduler.js';
+import { startPartitionUpkeep } from './logs/partitions.js';
 import { startMetricsServer } from '../lib/metrics-server.js';
 
 export interface Runtime {
@@ -83,6 +84,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const app = await buildApp({ config, db, services, subgraphs, logDestination: options.logDestination });
     if (applied.length) app.log.info({ applied }, 'migrations applied');
     await anchorUnanchoredBlocks(db.prisma, services.chainHeads, app.log);
+    // The logs' months ahead exist before the first request; expired months go (LOG_RETENTION_MONTHS).
+    closers.push(await startPartitionUpkeep(db, app.log, { retentionMonths: config.LOG_RETENTION_MONTHS }));
     const url = await app.listen({ port: config.PORT, host: config.HOST });
     const stopScan = startSignalScan(services, { uwv: partners.urls.uwv, gemeente: partners.urls.gemeente }, app.log);
     closers.push(async () => stopScan());

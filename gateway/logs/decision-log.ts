@@ -21,34 +21,41 @@ export interface Decision {
   consentVersion?: number;
   /** The facts the decision used (never a BSN in clear, never a token). */
   information: Record<string, unknown>;
-  /** Give one when retrying the same decision, so it is stored once. */
-  spanId?: string;
 }
+
+/**
+ * What identifies one decision record: (trace id, span id, at). The table is partitioned by month
+ * on `at`, and a partitioned table's unique index must hold the partition key, so a retry of the
+ * same decision gives both its span id and its time to be stored once.
+ */
+export type DecisionIdentity = { spanId?: undefined; at?: undefined } | { spanId: string; at: Date };
 
 export interface DecisionLog {
   /** Resolves once the decision is durably stored; rejects when it could not be (fail closed). */
-  record(trace: TraceContext, decision: Decision): Promise<void>;
+  record(trace: TraceContext, decision: Decision & DecisionIdentity): Promise<void>;
   /** Waits until every decision recorded so far has been written. */
   drain(): Promise<void>;
 }
 
 // One statement for any number of decisions, as one JSON parameter, so concurrent requests'
-// decisions share one commit (group-commit.ts). Idempotent on (trace_id, span_id): a retried
-// decision is stored once.
-const INSERT = `INSERT INTO besluit (trace_id, span_id, decision, reason, action, resource, policy_id, policy_version,
+// decisions share one commit (group-commit.ts). Idempotent on (trace_id, span_id, at), the unique
+// index of the partitioned table: a retried decision, with its span id and time, is stored once.
+const INSERT = `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version,
     actor_oin, actor_subject, actor_role, consent_id, consent_version, information)
-  SELECT t, s, d, r, a, res, pid, pv, ao, asu, ar, ci, cv, i
-  FROM json_to_recordset($1::json) AS x(t text, s text, d text, r text, a text, res text, pid text, pv text,
+  SELECT t, s, at, d, r, a, res, pid, pv, ao, asu, ar, ci, cv, i
+  FROM json_to_recordset($1::json) AS x(t text, s text, at timestamptz, d text, r text, a text, res text, pid text, pv text,
     ao text, asu text, ar text, ci uuid, cv int, i jsonb)
-  ON CONFLICT DO NOTHING`;
+  ON CONFLICT (trace_id, span_id, at) DO NOTHING`;
 
 type Row = ReturnType<typeof toRow>;
 
-function toRow(trace: TraceContext, d: Decision) {
+function toRow(trace: TraceContext, d: Decision & DecisionIdentity) {
   const caller = d.caller;
   return {
     t: trace.traceId,
     s: d.spanId ?? newSpanId(),
+    // The gateway's clock, not the database's: a retry must carry the same time.
+    at: d.at ?? new Date(),
     d: d.decision,
     r: d.reason,
     a: d.action,
