@@ -1,0 +1,206 @@
+// `npm run bench:logs`: does a processing log of years slow Ketenpoort down? Starts the partners
+// (each its own process), `ketenpoort serve --demo` on a fresh PostgreSQL database, and measures
+// twice: on the empty log, and after filling it with --rows processing-log rows (and a fifth as
+// many decisions) spread over the last 24 months, each month in its own partition as two years of
+// use leave them. Measured each time: the one-client view under load (20 connections, rotating
+// through the caseload) and the client's own processing log ("wat is er met mijn gegevens
+// gedaan": the GraphQL field mijnVerwerkingen behind /mijn/verwerkingen), one request at a time,
+// rotating through the demo clients. Prints both side by side (medians of the rounds, p50, p99),
+// then the plans of the client's query and two of the auditor's queries. A script, not a test.
+//
+//   npm run bench:logs                           # 50 million rows (hours, ~45 GB of disk)
+//   npm run bench:logs -- --rows 5000000         # what the README shows
+// Options: --rows N --seconds 10 --warmup 5 --rounds 3 --connections 20 --population 600
+//   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
+//   --keep (leave the filled database for a look afterwards; its name is printed)
+//
+// PostgreSQL only: filling PGlite (one WASM process) with millions of rows takes hours, and a
+// gemeente with a log this size runs on PostgreSQL (the embedded PGlite is for development).
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { ORG } from '../adapters/population/organisations.js';
+import { loadConfig } from '../gateway/config.js';
+import { demoPeople } from '../gateway/demo/people.js';
+import { ACTIVITIES } from '../gateway/logs/processing-log.js';
+import { createSubjectCrypto } from '../gateway/logs/subject-id.js';
+import { startBenchIssuer } from './support/bench-issuer.js';
+import { measure, type LoadResult } from './support/load.js';
+import { startPartnerProcesses } from './support/partners.js';
+import { startKetenpoort, type KetenpoortTarget } from './support/targets.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '50000000' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '20' },
+    population: { type: 'string', default: '600' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const rows = Number(values.rows);
+const rounds = Number(values.rounds);
+const timing = { seconds: Number(values.seconds), warmupSeconds: Number(values.warmup) };
+const connections = Number(values.connections);
+/** A large gemeente's clients (Amsterdam has about 40,000 on bijstand): the subjects' spread. */
+const SUBJECTS = 40_000;
+const MONTHS = 24;
+const CHUNK = 1_000_000;
+
+const VIEW = 'query Klantbeeld($bsn: ID!) { klant(bsn: $bsn) { bsn naam { volledigeNaam } telefoon bijstand { status bedragPerMaand } uitkeringen { soort status bedragPerMaand } inschrijving { status } } }';
+const MY_LOG = 'query Verwerkingen($aantal: Int, $eerderDan: String) { mijnVerwerkingen(aantal: $aantal, eerderDan: $eerderDan) { tekst op organisatie soort } }';
+
+const machine = `${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+console.log(`Ketenpoort log volume run — ${new Date().toISOString()} — ${machine}`);
+console.log(`${rows.toLocaleString('en')} processing-log rows over ${MONTHS} months, ${SUBJECTS.toLocaleString('en')} subjects; ${rounds} rounds of ${timing.seconds} s`);
+
+const issuer = await startBenchIssuer();
+const env = {
+  LOG_LEVEL: 'warn', NODE_ENV: 'development', BENCH_ISSUER: issuer.issuer, BENCH_SIGNING_JWK: JSON.stringify(issuer.privateJwk), BENCH_OIN: ORG.amsterdam.oin,
+};
+const partners = await startPartnerProcesses({ issuer, population: values.population! });
+let kp: KetenpoortTarget | undefined;
+try {
+  kp = await startKetenpoort('postgres', {
+    serverUrl: values['database-url']!, issuer, node: [],
+    env: { ...env, UWV_ADAPTER_URL: partners.adapterUrls.uwv, CWI_ADAPTER_URL: partners.adapterUrls.cwi, GEMEENTE_ADAPTER_URL: partners.adapterUrls.gemeente },
+  });
+  const db = new pg.Client({ connectionString: kp.database.url });
+  await db.connect();
+  try {
+    const caseload = await caseloadBsns(kp);
+    const clients = demoPeople().filter((p) => p.role === 'client' && p.bsn);
+    const clientTokens = await Promise.all(clients.map((c) => kp!.token(c.id)));
+
+    const before = await measureBoth(kp, caseload, clientTokens);
+    await fill(db, [...caseload, ...clients.map((c) => c.bsn!)]);
+    const after = await measureBoth(kp, caseload, clientTokens);
+
+    console.log(`\nmedians of ${rounds} rounds        empty log                      ${rows.toLocaleString('en')} rows`);
+    for (const [name, a, b] of [['view, 20 connections', before.view, after.view], ['my processing log, alone', before.myLog, after.myLog]] as const) {
+      const cell = (r: LoadResult) => `${String(r.rps).padStart(7)} req/s p50 ${String(r.p50_ms).padStart(3)} ms p99 ${String(r.p99_ms).padStart(4)} ms`;
+      console.log(`${name.padEnd(26)} ${cell(a)}   ${cell(b)}${a.errors + b.errors ? `  errors ${a.errors + b.errors}` : ''}`);
+    }
+    await explain(db, clients[0]!.bsn!);
+    if (values.keep) console.log(`\nkept database: ${kp.database.url}`);
+  } finally {
+    await db.end();
+  }
+} finally {
+  await kp?.proc.stop();
+  if (!values.keep) await kp?.drop();
+  await partners.stop();
+  await issuer.close();
+}
+
+async function caseloadBsns(k: KetenpoortTarget): Promise<string[]> {
+  const res = await fetch(`${k.proc.url}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...k.headers },
+    body: JSON.stringify({ query: 'query { caseload(eerste: 300) { klanten { bsn } } }' }),
+  });
+  const answer = (await res.json()) as { data?: { caseload: { klanten: { bsn: string }[] } }; errors?: unknown };
+  if (!answer.data) throw new Error(`caseload: ${JSON.stringify(answer.errors)}`);
+  return answer.data.caseload.klanten.map((k) => k.bsn);
+}
+
+async function measureBoth(k: KetenpoortTarget, bsns: string[], clientTokens: string[]) {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const combine = (rs: LoadResult[]): LoadResult => ({
+    rps: median(rs.map((r) => r.rps)), p50_ms: median(rs.map((r) => r.p50_ms)), p99_ms: median(rs.map((r) => r.p99_ms)),
+    peak_rss_mb: Math.max(...rs.map((r) => r.peak_rss_mb)), requests: rs.reduce((n, r) => n + r.requests, 0), errors: rs.reduce((n, r) => n + r.errors, 0),
+  });
+  let i = 0;
+  let j = 0;
+  const view = () => ({ path: '/graphql', headers: k.headers, body: JSON.stringify({ query: VIEW, variables: { bsn: bsns[i++ % bsns.length] } }) });
+  const myLog = () => ({
+    path: '/graphql', headers: { authorization: `Bearer ${clientTokens[j++ % clientTokens.length]}` },
+    body: JSON.stringify({ query: MY_LOG, variables: { aantal: 50 } }),
+  });
+  const views: LoadResult[] = [];
+  const logs: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const warm = round === 0 ? timing.warmupSeconds : 1;
+    views.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: view, connections, warmupSeconds: warm, seconds: timing.seconds }));
+    logs.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: myLog, connections: 1, warmupSeconds: warm, seconds: timing.seconds }));
+  }
+  const r = { view: combine(views), myLog: combine(logs) };
+  console.log(`  view ${r.view.rps} req/s p50 ${r.view.p50_ms} ms p99 ${r.view.p99_ms} ms; my processing log p50 ${r.myLog.p50_ms} ms p99 ${r.myLog.p99_ms} ms`);
+  return r;
+}
+
+/**
+ * The rows, straight in SQL (generate_series), a million per statement. Subjects: SUBJECTS keys,
+ * the first of them the real keys of the caseload's and the demo clients' BSNs (the gateway's
+ * development LOG_SUBJECT_KEY, as the bench's gateway runs), the rest random-looking hashes like
+ * the HMAC keys of production, so every subject has about rows / SUBJECTS rows. Times spread
+ * evenly over the last MONTHS months, every month in its own partition.
+ */
+async function fill(db: pg.Client, realBsns: string[]) {
+  const subjects = createSubjectCrypto(loadConfig({ NODE_ENV: 'development' }).logSubjectKey);
+  const realKeys = [...new Set(realBsns)].map((b) => subjects.key(b));
+  const encrypted = subjects.encrypt(realBsns[0]!);
+  const started = performance.now();
+  await db.query(
+    `SELECT ketenpoort_log_partition(t, m::date) FROM unnest(ARRAY['verwerking', 'besluit']) t,
+       generate_series(date_trunc('month', now() - interval '${MONTHS} months'), now(), interval '1 month') m`,
+  );
+  const span = MONTHS * 30 * 86400;
+  const actors = ['km-jan', 'km-els', 'km-piet', 'km-anna', 'km-mo', 'km-sara', 'km-tom', 'km-lisa'];
+  for (let from = 0; from < rows; from += CHUNK) {
+    const to = Math.min(rows, from + CHUNK);
+    await db.query(
+      `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code, processing_activity_id,
+          subject_encrypted, subject_key, actor_oin, actor_subject, actor_role, operation, partners, fields)
+       SELECT md5(i::text), substr(md5('s' || i), 1, 16), substr(md5('p' || i), 1, 16), 'klantbeeld bekeken',
+              now() - make_interval(secs => (i::bigint * 7919) % $3), now() - make_interval(secs => (i::bigint * 7919) % $3) + interval '40 ms',
+              'OK', $4, $5,
+              CASE WHEN i % ${SUBJECTS} < cardinality($6::text[]) THEN ($6::text[])[(i % ${SUBJECTS})::int + 1] ELSE encode(sha256(('subject' || i % ${SUBJECTS})::bytea), 'hex') END,
+              $7, ($8::text[])[(i % cardinality($8::text[]))::int + 1], 'klantmanager', 'read', ARRAY['cwi', 'gemeente', 'uwv'], ARRAY['bijstand', 'naam', 'uitkeringen']
+         FROM generate_series($1::bigint, $2::bigint - 1) i`,
+      [from, to, span, ACTIVITIES.klantbeeld, encrypted, realKeys, ORG.amsterdam.oin, actors],
+    );
+    process.stdout.write(`\r  filled ${to.toLocaleString('en')} processing-log rows in ${Math.round((performance.now() - started) / 1000)} s`);
+  }
+  const decisions = Math.round(rows / 5);
+  for (let from = 0; from < decisions; from += CHUNK) {
+    const to = Math.min(decisions, from + CHUNK);
+    await db.query(
+      `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version, actor_oin, actor_subject, actor_role, information)
+       SELECT md5('b' || i), substr(md5('bs' || i), 1, 16), now() - make_interval(secs => (i::bigint * 7919) % $3),
+              CASE WHEN i % 50 = 0 THEN 'deny' ELSE 'permit' END, CASE WHEN i % 50 = 0 THEN 'not-on-caseload' ELSE 'on-caseload' END,
+              'klantbeeld:lezen', 'klant:' || encode(sha256(('subject' || i % ${SUBJECTS})::bytea), 'hex'),
+              'ketenpoort:klantbeeld-op-caseload', '1', $4, ($5::text[])[(i % cardinality($5::text[]))::int + 1], 'klantmanager', '{}'
+         FROM generate_series($1::bigint, $2::bigint - 1) i`,
+      [from, to, span, ORG.amsterdam.oin, actors],
+    );
+  }
+  process.stdout.write(`\r  filled ${rows.toLocaleString('en')} processing-log rows and ${decisions.toLocaleString('en')} decisions in ${Math.round((performance.now() - started) / 1000)} s\n`);
+  await db.query('ANALYZE verwerking');
+  await db.query('ANALYZE besluit');
+  const [size] = (await db.query<{ mb: string }>(`SELECT round(sum(pg_total_relation_size(c.oid)) / 1048576)::text AS mb FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent IN ('verwerking'::regclass, 'besluit'::regclass)`)).rows;
+  console.log(`  both logs with their indexes: ${size?.mb} MB`);
+}
+
+/** The plans the README quotes: which partitions each query reads. */
+async function explain(db: pg.Client, clientBsn: string) {
+  const key = createSubjectCrypto(loadConfig({ NODE_ENV: 'development' }).logSubjectKey).key(clientBsn);
+  const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 2, 1));
+  const until = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
+  const plans: [string, string, unknown[]][] = [
+    ["client's own log (mijnVerwerkingen, 50 newest)", 'SELECT * FROM verwerking WHERE subject_key = $1 ORDER BY start_time DESC LIMIT 50', [key]],
+    ["auditor: one client's processings in a month", `SELECT * FROM verwerking WHERE subject_key = $1 AND actor_oin = $2 AND start_time >= $3 AND start_time < $4
+       ORDER BY start_time DESC, id DESC LIMIT 51`, [key, ORG.amsterdam.oin, month, until]],
+    ["auditor: refusals of an organisation in a month", `SELECT * FROM besluit WHERE actor_oin = $1 AND decision = 'deny' AND at >= $2 AND at < $3
+       ORDER BY at DESC, id DESC LIMIT 51`, [ORG.amsterdam.oin, month, until]],
+  ];
+  for (const [what, sql, params] of plans) {
+    const { rows: plan } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) ${sql}`, params);
+    const lines = plan.map((r) => r['QUERY PLAN']);
+    const scanned = new Set(lines.flatMap((l) => [...l.matchAll(/on ((?:verwerking|besluit)_\w+)/g)].map((m) => m[1])));
+    console.log(`\n${what}: ${scanned.size} partition(s) in the plan — ${lines.at(-1)?.trim()}`);
+    for (const l of lines) console.log(`    ${l}`);
+  }
+}
