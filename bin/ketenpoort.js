@@ -8,4 +8,16 @@ if (!existsSync(main)) {
   console.error('ketenpoort: dist/ is missing; run `npm run build` (npm install does it) first');
   process.exit(1);
 }
+// Traces (OpenTelemetry) start before the program is loaded, for the commands that serve, and
+// only when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise not one OpenTelemetry module is loaded.
+const command = process.argv[2];
+if (command === 'serve' || command === 'adapter' || command === 'sandbox') {
+  const { startTelemetry } = await import(new URL('../dist/gateway/telemetry/start.js', import.meta.url).href);
+  try {
+    await startTelemetry(process.env, command === 'serve' ? 'ketenpoort' : `ketenpoort-${command}`);
+  } catch (err) {
+    console.error(`ketenpoort: configuration error: ${err.message}`);
+    process.exit(78);
+  }
+}
 await import(main.href);

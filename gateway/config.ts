@@ -86,6 +86,12 @@ const schema = z.object({
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, '16 to 200 printable characters without spaces').optional(),
+  // Traces: gateway/telemetry/start.ts reads these (and the SDK the other OTEL_* settings) before
+  // this config exists, since tracing must run before the first server is made; listed here so the
+  // settings are in one list and a bad value is refused here too.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
   // Rate limits and load shedding (gateway/limits/); the README table explains each.
   RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(600),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(120),

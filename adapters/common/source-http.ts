@@ -14,6 +14,7 @@ import { partnerUnavailable, type UnavailableReason } from './errors.js';
 import type { Partner } from './partner.js';
 import { createRetryPolicy, type RetryOptions } from './retry.js';
 import { metrics } from '../../lib/metrics.js';
+import { tracingOn } from '../../lib/tracing.js';
 
 export interface SourceHttpOptions {
   partner: Partner;
@@ -104,7 +105,8 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
           accept: request.accept,
           authorization,
           ...(request.body ? { 'content-type': request.body.contentType } : {}),
-          ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+          // With tracing on, the undici instrumentation writes the traceparent of this call's span.
+          ...(request.traceparent && !tracingOn() ? { traceparent: request.traceparent } : {}),
         },
         body: request.body?.text,
         signal: deadline.signal,

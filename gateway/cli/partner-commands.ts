@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { configuredSource, sourceUrlSetting } from '../partner-sources.js';
 import { UsageError, type Command } from './commands.js';
 import { startMetricsServer } from '../../lib/metrics-server.js';
+import { shutdownTracing, tracingOn } from '../../lib/tracing.js';
 
 const sandboxHelp = `usage: ketenpoort sandbox <uwv|cwi|gemeente>
 
@@ -75,7 +76,7 @@ function partnerFrom(args: string[], help: string): Partner | undefined {
 /** Listens, then stops gracefully on SIGTERM/SIGINT: in-flight requests finish, then exit 0. */
 async function runUntilStopped(app: FastifyInstance, config: Config, port: number, what: Record<string, unknown>): Promise<void> {
   const url = await app.listen({ host: config.HOST, port });
-  app.log.info({ ...what, url }, `${String(what.role)} is listening`);
+  app.log.info({ ...what, url, traces: tracingOn() }, `${String(what.role)} is listening`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -88,7 +89,8 @@ async function runUntilStopped(app: FastifyInstance, config: Config, port: numbe
       app.log.error('shutdown took longer than SHUTDOWN_GRACE_MS: exiting');
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS).unref();
-    app.close().then(
+    // The last spans are exported after the last request (nothing to do with tracing off).
+    app.close().then(shutdownTracing).then(
       () => {
         app.log.info('stopped');
         process.exit(0);

@@ -3,11 +3,12 @@
 // takes longer than SHUTDOWN_GRACE_MS, exits at once with 1.
 import type { Config } from '../config.js';
 import { startRuntime } from '../runtime.js';
+import { shutdownTracing, tracingOn } from '../../lib/tracing.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   const runtime = await startRuntime(config, { demo: options.demo });
   const log = runtime.app.log;
-  log.info({ url: runtime.url, database: runtime.db.kind, demo: options.demo }, 'Ketenpoort is listening');
+  log.info({ url: runtime.url, database: runtime.db.kind, demo: options.demo, traces: tracingOn() }, 'Ketenpoort is listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -22,7 +23,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS);
     timer.unref();
-    runtime.close().then(
+    // The last spans are exported after the last request (nothing to do with tracing off).
+    runtime.close().then(shutdownTracing).then(
       () => {
         log.info('stopped');
         process.exit(0);

@@ -4,7 +4,7 @@
 // The refusal is the same whether or not the BSN exists, so it cannot be used to probe BSNs.
 import type { Caller } from '../auth/caller.js';
 import { KetenError, forbidden } from '../errors.js';
-import { traceparentOf, type TraceContext } from '../logs/trace.js';
+import { traceHeaders, type TraceContext } from '../logs/trace.js';
 import type { Config } from '../config.js';
 import type { DecisionLog } from '../logs/decision-log.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
@@ -49,7 +49,7 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: traceparentOf(trace) },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...traceHeaders(trace) },
         body: JSON.stringify({ query: 'query($bsn: ID!) { caseloadLidmaatschap(bsn: $bsn) { gemeenteOin } }', variables: { bsn } }),
         signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS),
       });

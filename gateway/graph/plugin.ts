@@ -8,7 +8,7 @@ import type { DocumentNode, GraphQLSchema } from '../../lib/graphql.js';
 import type { Caller } from '../auth/caller.js';
 import { KetenError, logClientError } from '../errors.js';
 import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
-import { traceFromHeader, traceparentOf, type TraceContext } from '../logs/trace.js';
+import { traceFromHeader, traceHeaders, traceparentOf, type TraceContext } from '../logs/trace.js';
 import { createAdapterCircuit } from './adapter-circuit.js';
 import { formatGatewayError } from './error-format.js';
 import { loadFieldOwners } from './field-owners.js';
@@ -127,7 +127,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
           if (!context?.caller) return {};
           const headers: Record<string, string> = {
             authorization: `Bearer ${await internalToken(context, s.name)}`,
-            traceparent: traceparentOf(context.trace),
+            ...traceHeaders(context.trace),
           };
           // Only the gateway's own subgraph, where the consent check runs, sees a consent token.
           if (s.name === 'keten' && context.consentToken) headers['x-consent-token'] = context.consentToken;

@@ -4,7 +4,7 @@
 // several instances at once, adds nothing. Only the gemeente's own caseload learns of a change.
 import { signInternalToken } from '../graph/internal-token.js';
 import { ACTIVITIES, type Actor } from '../logs/processing-log.js';
-import { newTraceId, newSpanId, traceparentOf, type TraceContext } from '../logs/trace.js';
+import { newTrace, traceHeaders, traceparentOf, withinTrace, type TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { dutchDay, type SignalKind } from './kinds.js';
 
@@ -25,12 +25,12 @@ async function ask<T>(services: ChainServices, url: string, subgraph: string, tr
   const token = await signInternalToken(services.keys, {
     issuer: services.config.publicUrl, subgraph, caller: undefined, systemOin, purpose: ACTIVITIES.signalering, traceparent: traceparentOf(trace),
   });
-  const res = await fetch(url, {
+  const res = await withinTrace(trace, () => fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: traceparentOf(trace) },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...traceHeaders(trace) },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS + 500),
-  });
+  }));
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (!body.data || body.errors?.length) throw new Error(`${subgraph} could not answer the signal scan`);
   return body.data;
@@ -62,7 +62,7 @@ export async function scanBenefitChanges(
   urls: { uwv: string; gemeente: string },
   vanaf: Date,
 ): Promise<ScanResult> {
-  const trace = { traceId: newTraceId(), spanId: newSpanId() };
+  const trace = newTrace();
   const since = vanaf.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const { uitkeringswijzigingen: changes } = await ask<{ uitkeringswijzigingen: BenefitChange[] }>(
     services, urls.uwv, 'uwv', trace, undefined,
