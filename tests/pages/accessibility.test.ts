@@ -155,6 +155,33 @@ describe.skipIf(skipBrowserTests)(`accessibility of every page (${skipBrowserTes
     }
   }, 240_000);
 
+  it('the re-integratiebureau pages: Ons blok, a trajectory with its history, the forms, a form with mistakes, a receipt', async () => {
+    // Aan de Slag has the demo consent and the report of beforeAll; Werkfit's demo request waits.
+    const aandeslag = (await activeConsentOf(t, 'rib-aandeslag'))!.trajectId;
+    const werkfit = (await t.db.prisma.consentRequest.findUniqueOrThrow({ where: { id: pendingId } })).trajectId;
+    await visitAll('rib-aandeslag', ['/rib', `/rib/trajecten/${aandeslag}`, `/rib/trajecten/${aandeslag}/toestemming`, `/rib/trajecten/${aandeslag}/rapportage`], 'rib');
+    await visitAll('rib-werkfit', ['/rib', `/rib/trajecten/${werkfit}`], 'rib-werkfit');
+    for (const viewport of [PHONE, DESKTOP]) {
+      const page = await (await newContext(browser, viewport)).newPage();
+      await loginAs(page, t.url, name('rib-aandeslag'));
+      await page.goto(`${t.url}/rib/trajecten/${aandeslag}/rapportage`);
+      await page.getByLabel('Doel 1: omschrijving').fill('Zelf een werkgever benaderen');
+      // Attendance left empty: named next to each of its fields.
+      await page.getByRole('button', { name: 'Rapportage versturen' }).click();
+      await expect(page.getByLabel('Geplande afspraken').getAttribute('aria-invalid')).resolves.toBe('true');
+      await screenshot(page, `a11y-rib-rapportage-fout-${viewport.width}`);
+      await check(page, 'rib-rapportage-fout');
+      for (const [label, value] of [['Geplande afspraken', '2'], ['Aanwezig', '2'], ['Afgemeld', '0'], ['Niet gekomen zonder bericht', '0']] as const) {
+        await page.getByLabel(label, { exact: true }).fill(value);
+      }
+      await page.getByRole('button', { name: 'Rapportage versturen' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Rapportage ontvangen' }).waitFor();
+      await screenshot(page, `a11y-rib-ontvangen-${viewport.width}`);
+      await check(page, 'rib-ontvangen');
+      await page.context().close();
+    }
+  }, 240_000);
+
   it('a page address that does not exist, logged in or not: a page in Dutch, not the API’s answer', async () => {
     for (const [person, path] of [['client-fatima', '/mijn/bestaat-niet'], [undefined, '/klantmanager/oude/pagina']] as const) {
       const page = await (await newContext(browser, PHONE)).newPage();
