@@ -50,6 +50,10 @@ const schema = z.object({
     .optional(),
   // Web pages: a session no request touched for this long has ended (gateway/pages/shared/session-store.ts).
   PAGES_IDLE_MINUTES: wholeNumber(1, 720, 'minutes').default(15),
+  // Pages that update by themselves (gateway/pages/shared/live-stream.ts): how often an open stream
+  // re-reads its session (logged out or run out ends it), and how often it sends a keep-alive.
+  LIVE_SESSION_CHECK_SECONDS: wholeNumber(1, 3600, 'seconds').default(30),
+  LIVE_HEARTBEAT_SECONDS: wholeNumber(1, 3600, 'seconds').default(25),
   LOG_SUBJECT_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, '32 random bytes in base64 (openssl rand -base64 32)')

@@ -7,6 +7,10 @@ import type { TraceContext } from '../logs/trace.js';
 
 export type Tx = Prisma.TransactionClient;
 
+/** "A consent or request changed", told to every instance when the change commits (open pages
+ *  update by it: gateway/pages/shared/live-events.ts). Ids and the kind of change only, never a BSN. */
+export const CONSENT_CHANGE_CHANNEL = 'ketenpoort_toestemming_wijziging';
+
 export type EventType =
   | 'requested'
   | 'withdrawn'
@@ -47,6 +51,9 @@ export async function recordEvent(
       ...(details ? { details: details as Prisma.InputJsonValue } : {}),
     },
   });
+  // Inside the change's transaction: PostgreSQL delivers it only if, and when, the change commits.
+  const told = JSON.stringify({ type, consentId: ids.consentId ?? null, requestId: ids.requestId ?? null });
+  await tx.$executeRaw`SELECT pg_notify(${CONSENT_CHANGE_CHANNEL}, ${told})`;
 }
 
 /**

@@ -17,6 +17,8 @@ import { html } from './shared/html.js';
 import { createPages, installPageErrors } from './shared/context.js';
 import { registerCsrf } from './shared/csrf.js';
 import { createGraph } from './shared/graph-client.js';
+import { startLiveEvents } from './shared/live-events.js';
+import { liveRoutes } from './shared/live-stream.js';
 import { loginRoutes } from './shared/login.js';
 import { oidcRoutes } from './shared/oidc.js';
 import { oidcSettings } from './shared/oidc-settings.js';
@@ -50,6 +52,9 @@ export async function pagesPlugin(app: FastifyInstance) {
   installPageErrors(app, pages);
 
   await assetRoutes(app);
+  // Pages that update by themselves hear of changes from every instance (shared/live-events.ts).
+  const live = await startLiveEvents(app.services, app.log);
+  app.addHook('onClose', () => live.close());
   // Everything but the styles reads the session (a database read per request: session-store.ts).
   await app.register(async function sessionPages(scope) {
     const deps = { store: sessions, cookie, decisionLog: app.services.decisionLog };
@@ -69,6 +74,7 @@ export async function pagesPlugin(app: FastifyInstance) {
       if (away.has(request)) throw away.get(request);
     });
     await loginRoutes(scope, pages);
+    await liveRoutes(scope, pages, live);
     if (oidc) await oidcRoutes(scope, pages, oidc);
     for (const area of AREAS) await scope.register(roleAreaPlugin(area, pages));
     // A mistyped or outdated page address gets a page in Dutch, not the API's problem+json. Not

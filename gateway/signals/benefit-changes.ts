@@ -18,6 +18,10 @@ export interface ScanResult {
   signals: number;
 }
 
+/** "New signals", told to every instance (open pages update by it: gateway/pages/shared/live-events.ts). Ids only. */
+export const SIGNAL_CHANNEL = 'ketenpoort_signalering';
+const IDS_PER_NOTIFY = 100;
+
 const SOORT: Record<string, string> = { WW: 'WW-uitkering', WIA_WGA: 'WIA-uitkering (WGA)', WIA_IVA: 'WIA-uitkering (IVA)', WAJONG: 'Wajong-uitkering' };
 const MEMBERSHIP_BATCH = 50;
 
@@ -87,8 +91,12 @@ export async function scanBenefitChanges(
         };
       });
     if (rows.length === 0) continue;
-    const created = await services.prisma.signalering.createMany({ data: rows, skipDuplicates: true });
-    signals += created.count;
+    const created = await services.prisma.signalering.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } });
+    signals += created.length;
+    for (let i = 0; i < created.length; i += IDS_PER_NOTIFY) {
+      // Only a convenience for open pages (the signal is stored): a failed notify fails nothing.
+      await services.db.notify(SIGNAL_CHANNEL, JSON.stringify({ ids: created.slice(i, i + IDS_PER_NOTIFY).map((c) => c.id) })).catch(() => {});
+    }
     // Learning that a benefit changed is processing that client's data: the client can see it.
     const system: Actor = { role: 'system', subject: 'ketenpoort-signalering', name: 'Ketenpoort signalering', oin: gemeente.oin };
     await services.processingLog.record(

@@ -6,6 +6,7 @@ import { alert, dataList, heading, linkButton, paragraph } from '../shared/compo
 import type { Pages } from '../shared/context.js';
 import { GraphRequestError, partnerDown } from '../shared/graph-client.js';
 import { html } from '../shared/html.js';
+import { liveRegion, liveUpdates } from '../shared/live-page.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
 import { KLANTBEELD_FIELDS, adresText, inkomenSection, werkSection, type KlantBeeld } from '../shared/werk-inkomen-view.js';
 
@@ -30,10 +31,11 @@ export async function clientOverviewRoutes(app: FastifyInstance, pages: Pages) {
     const pending = (verzoeken.data?.mijnToestemmingsverzoeken ?? []).filter((v) => v.status === 'openstaand');
 
     const body = html`${heading(1, `Welkom${k?.naam ? `, ${k.naam.volledigeNaam}` : ''}`)}
-      ${pending.length
+      ${liveUpdates({ soorten: ['toestemming'] })}
+      ${liveRegion('live-verzoeken', pending.length
         ? alert('info', html`<p class="utrecht-paragraph"><strong>${pending.length === 1 ? `${pending[0]!.bureau.naam} vraagt uw toestemming.` : `${pending.length} vragen om uw toestemming wachten op uw antwoord.`}</strong></p>
             ${linkButton('/mijn/toestemmingen', 'Bekijk en geef antwoord', 'primary-action')}`)
-        : ''}
+        : html``)}
       ${paragraph('Hier ziet u wat UWV, het UWV WERKbedrijf en de gemeente over uw werk en inkomen weten.')}
       ${partnerNotice(down, 'client')}
       ${k

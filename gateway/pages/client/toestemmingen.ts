@@ -7,6 +7,7 @@ import { CONSENT_STATUS_WORDS, REQUEST_STATUS_WORDS, mayDo } from './consent-wor
 import type { Pages } from '../shared/context.js';
 import { datum, datumTijd } from '../shared/format.js';
 import { html, type SafeHtml } from '../shared/html.js';
+import { liveRegion, liveUpdates } from '../shared/live-page.js';
 import { consentActionRoutes } from './toestemming-acties.js';
 import type { Gebeurtenis, Toestemming, Verzoek } from './consent-queries.js';
 import { TOESTEMMING_FIELDS, VERZOEK_FIELDS } from './consent-queries.js';
@@ -76,9 +77,10 @@ export async function clientToestemmingRoutes(app: FastifyInstance, pages: Pages
     const done = DONE[request.query.klaar ?? ''];
 
     const body = html`${heading(1, 'Wie mag meekijken')}
+      ${liveUpdates({ soorten: ['toestemming'] })}
       ${done ? alert('ok', done) : ''}
       ${paragraph('Een re-integratiebureau helpt u aan werk. Het mag alleen iets met uw gegevens doen als u daar ja tegen zegt. U kunt uw ja altijd weer intrekken.')}
-      <section aria-labelledby="wacht">
+      ${liveRegion('live-toestemmingen', html`<section aria-labelledby="wacht">
         ${heading(2, 'Vragen die op uw antwoord wachten', 'wacht')}
         ${pending.length ? pending.map(requestCard) : paragraph('Er wacht geen vraag op uw antwoord.')}
       </section>
@@ -101,7 +103,7 @@ export async function clientToestemmingRoutes(app: FastifyInstance, pages: Pages
               ${pastRequests.map((r) => pastItem(html`Vraag van <strong>${r.bureau.naam}</strong>, traject ${r.trajectTitel}`, REQUEST_STATUS_WORDS[r.status] ?? r.status, r.geschiedenis))}
             </ul>
           </section>`
-        : ''}`;
+        : ''}`)}`;
     return pages.send(request, reply, { title: 'Wie mag meekijken', current: '/mijn/toestemmingen', body });
   });
 

@@ -7,6 +7,7 @@ import type { Pages } from '../shared/context.js';
 import { GraphRequestError, mustSucceed, partnerDown } from '../shared/graph-client.js';
 import { html } from '../shared/html.js';
 import { isId } from '../shared/ids.js';
+import { liveRegion, liveUpdates } from '../shared/live-page.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
 import type { PageSession } from '../shared/session.js';
 
@@ -54,13 +55,15 @@ export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pa
     await addSignalNames(pages, session, signals, names);
     const down = unavailablePartners(errors);
     const csrf = pages.csrf(reply);
+    // A new report or benefit change arrives as a signal: the signals and the table's badges update.
     const body = html`${heading(1, 'Mijn caseload')}
+      ${liveUpdates({ soorten: ['rapportage', 'signalering'] })}
       ${partnerNotice(down, 'klantmanager')}
-      <section aria-labelledby="signalen">
+      ${liveRegion('live-signalen', html`<section aria-labelledby="signalen">
         ${heading(2, `Signalen (${signals.length})`, 'signalen')}
         ${signals.length ? signalList(pages, signals, csrf, names, '/klantmanager') : paragraph('Geen open signalen.')}
-      </section>
-      <section aria-labelledby="klanten">
+      </section>`)}
+      ${liveRegion('live-klanten', html`<section aria-labelledby="klanten">
         ${heading(2, 'Klanten', 'klanten')}
         ${caseload
           ? html`${paragraph(`${caseload.totaal} klanten in totaal.`)}
@@ -70,7 +73,7 @@ export async function klantmanagerCaseloadRoutes(app: FastifyInstance, pages: Pa
               ${caseload.volgende ? html`<a class="utrecht-link" href="/klantmanager?na=${encodeURIComponent(caseload.volgende)}">Volgende ${PAGE_SIZE} klanten</a>` : ''}
             </p>`
           : paragraph('De caseload is nu niet op te halen.')}
-      </section>`;
+      </section>`)}`;
     return pages.send(request, reply, { title: 'Mijn caseload', current: '/klantmanager', body });
   });
 

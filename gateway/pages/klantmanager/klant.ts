@@ -10,6 +10,7 @@ import { partnerDown } from '../shared/graph-client.js';
 import { bijlageRoute } from '../shared/bijlage-download.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { bsnFromRef } from './klant-ref.js';
+import { liveRegion, liveUpdates } from '../shared/live-page.js';
 import { consentText, type Bloktoestemming } from './traject-toestemming.js';
 import { trajectPaths } from './traject-acties.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
@@ -104,15 +105,16 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
 
     const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/klantmanager">Terug naar de caseload</a></p>
       ${heading(1, name)}
+      ${liveUpdates({ soorten: ['rapportage', 'toestemming', 'signalering'], klant: ref })}
       ${done ? alert('ok', done) : ''}
       ${partnerNotice(down, 'klantmanager')}
-      ${own.length ? html`<section aria-labelledby="signalen">${heading(2, 'Open signalen', 'signalen')}${signalList(pages, own, pages.csrf(reply), new Map([[bsn, name]]), back)}</section>` : ''}
+      ${liveRegion('live-signalen', own.length ? html`<section aria-labelledby="signalen">${heading(2, 'Open signalen', 'signalen')}${signalList(pages, own, pages.csrf(reply), new Map([[bsn, name]]), back)}</section>` : html``)}
       ${k
         ? html`<section class="kp-card" aria-labelledby="gegevens">${heading(2, 'Gegevens', 'gegevens')}
             ${dataList([['Adres', adresText(k)], ['Telefoon', k.telefoon]])}</section>
           <div class="kp-columns">${inkomenSection(k, down, 2, false)}${werkSection(k, down, 2, false)}</div>`
         : ''}
-      <section aria-labelledby="trajecten">
+      ${liveRegion('live-trajecten', html`<section aria-labelledby="trajecten">
         ${heading(2, 'Trajecten en rapportages', 'trajecten')}
         ${trajects.length
           ? trajects.map(
@@ -127,7 +129,7 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
             )
           : paragraph('Geen trajecten.')}
         ${k || trajecten.data?.klant ? linkButton(trajectPaths.nieuw(ref), 'Nieuw traject toewijzen', 'primary-action') : ''}
-      </section>`;
+      </section>`)}`;
     return pages.send(request, reply, { title: name, current: '/klantmanager', body });
   });
 }

@@ -29,8 +29,9 @@ export interface SessionStore {
   readonly idleMs: number;
   /** Keeps a new session and returns its id, for the cookie only: the server keeps just its hash. */
   start(session: PageSession): Promise<string>;
-  /** What a cookie's id stands for now, read from the database. */
-  find(id: string | undefined): Promise<SessionLookup>;
+  /** What a cookie's id stands for now, read from the database. `touch: false`: a look that is not
+   *  the person's use (a page updating itself), so it does not keep an idle session alive. */
+  find(id: string | undefined, options?: { touch?: boolean }): Promise<SessionLookup>;
   /** Ends the session; a session already ended keeps its first end. */
   end(id: string, reason: EndReason): Promise<void>;
 }
@@ -78,7 +79,7 @@ export function createSessionStore(deps: { prisma: PrismaClient; pagesKey: Buffe
       return id;
     },
 
-    async find(id) {
+    async find(id, options) {
       if (!id || !ID.test(id)) return { state: 'none' };
       const row = await prisma.paginaSessie.findUnique({ where: { idHash: hashOf(id) } });
       if (!row) return { state: 'none' };
@@ -88,7 +89,7 @@ export function createSessionStore(deps: { prisma: PrismaClient; pagesKey: Buffe
       if (row.endedAt) return { state: 'ended', session, endedAt: row.endedAt, reason: row.endReason ?? 'onbekend' };
       if (row.expiresAt.getTime() - TOKEN_MARGIN_MS <= t) return { state: 'expired', session, why: 'token' };
       if (row.lastSeenAt.getTime() + idleMs <= t) return { state: 'expired', session, why: 'idle' };
-      if (t - row.lastSeenAt.getTime() >= touchEveryMs) {
+      if (options?.touch !== false && t - row.lastSeenAt.getTime() >= touchEveryMs) {
         // Only forward, and never for a row ended meanwhile.
         await prisma.paginaSessie.updateMany({
           where: { idHash: row.idHash, endedAt: null, lastSeenAt: { lt: new Date(t) } },

@@ -48,6 +48,10 @@ declare module 'fastify' {
 
 const GRACE_MS = 12 * 3600_000;
 
+/** Sent by assets/live.js when it fetches the page again to show news; such a read does not
+ *  count as use (an open page would otherwise never idle out). */
+export const LIVE_REFRESH_HEADER = 'kp-live-refresh';
+
 /** The decision a page request with an ended session gets in the decision log. */
 export const SESSION_POLICY = { id: 'ketenpoort:pages-session', version: '1' } as const;
 
@@ -109,7 +113,8 @@ export interface SessionDeps {
 export async function readSession(request: FastifyRequest, reply: FastifyReply, deps: SessionDeps): Promise<SessionState> {
   const id = request.cookies[deps.cookie.name];
   if (!id) return {};
-  const found = await deps.store.find(id);
+  // A page fetching itself again after a live event (assets/live.js) is not the person's use.
+  const found = await deps.store.find(id, { touch: request.headers[LIVE_REFRESH_HEADER] === undefined });
   if (found.state === 'current') return { current: found.session };
   if (found.state === 'expired') return { expired: { subject: found.session.subject, name: found.session.name } };
   if (found.state === 'ended') await recordEndedSessionUse(request, deps.decisionLog, found);
@@ -117,7 +122,7 @@ export async function readSession(request: FastifyRequest, reply: FastifyReply, 
   return {};
 }
 
-function callerOf(s: PageSession): Caller {
+export function callerOf(s: PageSession): Caller {
   return s.role === 'client'
     ? { role: 'client', subject: s.subject, name: s.name, bsn: s.bsn ?? '' }
     : { role: s.role, subject: s.subject, name: s.name, oin: s.oin ?? '' };
