@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ token: consentToken } = await consentFor(t, 'client-fatima', 'rib-werkfit', traject));
   jan = follow(await t.token('km-jan'));
   await writeUntilArrived(jan);
-});
+}, 180_000);
 afterAll(async () => {
   await jan?.client.dispose();
   await t?.close();
