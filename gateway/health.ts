@@ -80,7 +80,7 @@ export async function healthRoutes(app: FastifyInstance) {
         detail: `notification listener down since ${new Date(listener.since).toISOString()}, reconnecting: revocations and report events do not reach this instance`,
       });
     }
-    const adapters = Object.fromEntries([...app.services.adapterCircuits].map(([partner, state]) => [partner, state()]));
+    const adapters = Object.fromEntries([...app.services.adapterCircuits].map(([partner, circuit]) => [partner, circuit.state()]));
     return { status: 'ready', database: app.db.kind, adapters };
   });
 }

@@ -15,7 +15,7 @@ import { createChainHeadSigner, type ChainHeadSigner } from './rapportage/chain-
 import { createConsentGrantLimit } from './limits/consent-grants.js';
 import { createSharedCounters, type SharedCounters } from './limits/counters.js';
 import { createLimitKeys, type LimitKeys } from './limits/keys.js';
-import type { BreakerState } from '../lib/metrics.js';
+import type { AdapterCircuit } from './graph/adapter-circuit.js';
 
 export interface ChainServices {
   config: Readonly<Config>;
@@ -40,7 +40,7 @@ export interface ChainServices {
   /** Signs and checks the rapportage blocks' chain heads (key from the configuration, not the database). */
   chainHeads: ChainHeadSigner;
   /** The gateway's circuit breaker towards each partner adapter, by partner (gateway/graph/adapter-circuit.ts); for /ready. */
-  adapterCircuits: Map<string, () => BreakerState>;
+  adapterCircuits: Map<string, AdapterCircuit>;
   /** Where the partners' adapters answer; filled in when they are up (gateway/runtime.ts). */
   partnerUrls: { gemeente?: string };
   /** Request counts shared across instances and the keys they count by (gateway/limits/). */
@@ -56,7 +56,8 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const consent = createConsentService({ config, db, keys, processingLog, grantLimit });
   const internalTokens = createInternalTokens(keys, config.publicUrl);
   const partnerUrls: ChainServices['partnerUrls'] = {};
-  const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente });
+  const adapterCircuits: ChainServices['adapterCircuits'] = new Map();
+  const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente, gemeenteAgent: () => adapterCircuits.get('gemeente')?.agent });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, adapterCircuits: new Map(), partnerUrls, limits };
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, adapterCircuits, partnerUrls, limits };
 }

@@ -9,6 +9,8 @@ import type { Config } from '../config.js';
 import type { DecisionLog } from '../logs/decision-log.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
 import type { InternalTokens } from './internal-token.js';
+import { request as undiciRequest } from 'undici';
+import type { AdapterCircuit } from './adapter-circuit.js';
 
 export const KLANT_POLICY = { id: 'ketenpoort:klantbeeld-op-caseload', version: '1' } as const;
 const MEMBERSHIP_TTL_MS = 30_000;
@@ -32,7 +34,15 @@ export interface KlantAccessDeps {
   internalTokens: InternalTokens;
   /** The gemeente adapter's /graphql URL, once the partners are up. */
   gemeenteUrl(): string | undefined;
+  /**
+   * The gateway's pool and circuit breaker towards the gemeente adapter (adapter-circuit.ts), once
+   * the graph is mounted: the question rides the same kept-alive connections as the view's own
+   * calls, and fails at once while the circuit is open.
+   */
+  gemeenteAgent(): AdapterCircuit['agent'] | undefined;
 }
+
+const MEMBERSHIP_QUERY = 'query($bsn: ID!) { caseloadLidmaatschap(bsn: $bsn) { gemeenteOin } }';
 
 export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
   const gemeenteUrl = services.gemeenteUrl;
@@ -47,13 +57,15 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
     const token = await services.internalTokens.get({ subgraph: 'gemeente', caller, purpose: ACTIVITIES.klantbeeld });
     let body: { data?: { caseloadLidmaatschap: unknown } | null; errors?: unknown[] };
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...traceHeaders(trace) },
-        body: JSON.stringify({ query: 'query($bsn: ID!) { caseloadLidmaatschap(bsn: $bsn) { gemeenteOin } }', variables: { bsn } }),
-        signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS),
-      });
-      body = (await res.json()) as typeof body;
+      // undici's request, not fetch: no web streams in between, a tenth of the work per call.
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...traceHeaders(trace) };
+      const payload = JSON.stringify({ query: MEMBERSHIP_QUERY, variables: { bsn } });
+      const target = new URL(url);
+      const agent = services.gemeenteAgent();
+      const res = agent
+        ? await agent.request({ origin: target.origin, path: target.pathname, method: 'POST', headers, body: payload })
+        : await undiciRequest(target, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS) });
+      body = (await res.body.json()) as typeof body;
     } catch {
       throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente did not answer about the caseload', { partner: 'gemeente' });
     }

@@ -65,7 +65,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   const circuits = new Map(
     subgraphs.filter((s) => s.name !== 'keten').map((s) => [s.name, createAdapterCircuit(s.name, s.url, { timeoutMs: timeout, log: app.log })]),
   );
-  for (const [name, c] of circuits) services.adapterCircuits.set(name, c.state);
+  for (const [name, c] of circuits) services.adapterCircuits.set(name, c);
   app.addHook('onClose', async () => {
     for (const [name, c] of circuits) {
       services.adapterCircuits.delete(name);
