@@ -1,7 +1,7 @@
 // The web pages, served by the gateway: shared/ (layout, components, session, login, graph client)
 // and one folder per role (client/, klantmanager/, rib/, auditor/). An encapsulated plugin: its
-// cookies, form parsing, CSRF check, security headers and HTML error pages apply to the pages only,
-// never to /graphql or the REST API. Pages read and change personal data through the graph alone,
+// cookies, form parsing, CSRF check, security headers and HTML error pages (shared/error-pages.ts)
+// apply to the pages only, never to /graphql or the REST API. Pages read and change personal data through the graph alone,
 // and open a report's PDF through its REST route with the person's own token (shared/bijlage-download.ts).
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
@@ -12,9 +12,8 @@ import { clientArea } from './client/plugin.js';
 import { klantmanagerArea } from './klantmanager/plugin.js';
 import { ribArea } from './rib/plugin.js';
 import { assetRoutes } from './shared/assets.js';
-import { heading, paragraph } from './shared/components.js';
-import { html } from './shared/html.js';
-import { createPages, installPageErrors } from './shared/context.js';
+import { createPages } from './shared/context.js';
+import { installPageErrors, pageNotFound } from './shared/error-pages.js';
 import { registerCsrf } from './shared/csrf.js';
 import { createGraph } from './shared/graph-client.js';
 import { startLiveEvents } from './shared/live-events.js';
@@ -49,7 +48,8 @@ export async function pagesPlugin(app: FastifyInstance) {
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
     return payload;
   });
-  installPageErrors(app, pages);
+  const rule = { bases: AREAS.map((a) => a.base), areas: AREAS };
+  installPageErrors(app, pages, rule);
 
   await assetRoutes(app);
   // Pages that update by themselves hear of changes from every instance (shared/live-events.ts).
@@ -77,19 +77,8 @@ export async function pagesPlugin(app: FastifyInstance) {
     await liveRoutes(scope, pages, live);
     if (oidc) await oidcRoutes(scope, pages, oidc);
     for (const area of AREAS) await scope.register(roleAreaPlugin(area, pages));
-    // A mistyped or outdated page address gets a page in Dutch, not the API's problem+json. Not
-    // under /rib, whose paths are the RIB systems' REST API. Outside the areas, so no role guard
-    // (it shows nothing personal) and not a page one is sent back to after logging in.
-    for (const area of AREAS.filter((a) => a.role !== 'rib')) {
-      scope.get(`${area.base}/*`, async (request, reply) =>
-        pages.send(request, reply, {
-          title: 'Pagina niet gevonden',
-          status: 404,
-          body: html`${heading(1, 'Deze pagina bestaat niet')}
-            ${paragraph('Misschien is het adres niet goed overgenomen, of bestaat de pagina niet meer.')}
-            ${paragraph(html`<a class="utrecht-link" href="${area.base}">Naar ${area.section}</a>`)}`,
-        }),
-      );
-    }
+    // A mistyped or outdated page address gets a page in Dutch, not the API's problem+json
+    // (shared/error-pages.ts); the APIs' own addresses keep their JSON answers.
+    pageNotFound(scope, pages, rule);
   });
 }

@@ -18,7 +18,7 @@ import { createSessionStore } from '../../gateway/pages/shared/session-store.js'
 import { ORG, writeRefusals } from '../audit/helpers.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { Visitor } from './support/http.js';
-import { graphAs } from './support/rib.js';
+import { activeConsentOf, consentToken, deliverReport, graphAs, report } from './support/rib.js';
 
 let t: TestApp;
 const lines: string[] = [];
@@ -244,11 +244,41 @@ describe('the other pages', () => {
     expect(res.text).toContain('Gemeente Amsterdam');
     expect(res.text).toContain('Controles door de privacyfunctionaris');
     expect(res.text).toContain('Cliënten buiten de caseload geprobeerd');
-    expect(res.text).toContain('Alle ketens kloppen');
+    expect(res.text).toContain('Zijn de rapportages onveranderd?');
     expect(res.text).toContain(`/auditor/export?maand=${thisMonth()}`);
     const wrong = await v.get('/auditor/rapport?maand=1999-01');
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('Kies een maand uit de lijst.');
+  });
+});
+
+describe('the state of the report chains', () => {
+  it('names a report changed behind Ketenpoort’s back, and is whole again once it is put back', async () => {
+    const consent = await activeConsentOf(t, 'rib-aandeslag');
+    if (!consent) throw new Error('the demo seed should give Aan de Slag an active consent');
+    const traject = await t.db.prisma.traject.findUniqueOrThrow({ where: { id: consent.trajectId } });
+    const written = await deliverReport(t, 'rib-aandeslag', consent.trajectId, await consentToken(t, 'rib-aandeslag', consent.id), report(traject.startsOn.toISOString().slice(0, 10), 'Verder zo'));
+    expect(written.status).toBe(201);
+    const row = await t.db.prisma.rapportage.findUniqueOrThrow({ where: { id: written.body.rapportageId! } });
+    const v = await loggedIn('auditor-amsterdam');
+    expect((await v.get('/auditor/rapport')).text).toContain('Alle ketens kloppen');
+
+    // Someone with database access changes the advice, past the append-only trigger.
+    const behindTheTrigger = (sql: string) =>
+      t.db.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('ALTER TABLE rapportage DISABLE TRIGGER rapportage_append_only');
+        await tx.$executeRawUnsafe(sql);
+        await tx.$executeRawUnsafe('ALTER TABLE rapportage ENABLE TRIGGER rapportage_append_only');
+      });
+    await behindTheTrigger(`UPDATE rapportage SET body = jsonb_set(body, '{advies}', '"Anders"') WHERE id = '${row.id}'`);
+    try {
+      const broken = await v.get('/auditor/rapport');
+      expect(broken.text).toContain('In 1 blok klopt de keten niet.');
+      expect(broken.text).toContain(`Traject <code>${consent.trajectId}</code>, rapportage nummer ${row.sequence}: de inhoud van deze rapportage is veranderd nadat hij is opgeslagen.`);
+    } finally {
+      await behindTheTrigger(`UPDATE rapportage SET body = '${JSON.stringify(row.body).replace(/'/g, "''")}'::jsonb WHERE id = '${row.id}'`);
+    }
+    expect((await v.get('/auditor/rapport')).text).toContain('Alle ketens kloppen');
   });
 });
 
