@@ -24,7 +24,7 @@ import { UNAVAILABLE_TITLE, unavailableBody } from './unavailable-page.js';
 export const API_PATHS = ['/graphql', '/health', '/ready', '/.well-known', '/toestemmingen', '/bijlagen', '/rib/v1', '/controle/v1', '/dev-issuer', '/openapi', '/openapi.json', '/metrics'];
 
 /** The pages' own paths besides the role areas. */
-const PAGE_PATHS = ['/inloggen', '/uitloggen', '/geen-toegang'];
+const PAGE_PATHS = ['/inloggen', '/uitloggen'];
 
 const under = (path: string, base: string) => path === base || path.startsWith(`${base}/`);
 
