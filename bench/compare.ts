@@ -32,6 +32,7 @@ import { memoryOf } from './support/processes.js';
 import { PAGE_SIZE, type QueryName } from './support/queries.js';
 import { startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
 import { measureRawInserts, measureUploads, prepareUploads } from './support/uploads.js';
+import { median } from './support/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -116,10 +117,6 @@ function workload(e: Endpoint, q: QueryName | 'alone', pages: { bsns: string[]; 
   return () => ({ ...e.request(q, { eerste: size, na: starts[i++ % starts.length] }), headers: e.headers });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function combine(target: Target, query: Run['query'], db: Db, connections: number, results: LoadResult[]): Run {
   return {

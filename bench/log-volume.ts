@@ -28,6 +28,7 @@ import { startBenchIssuer } from './support/bench-issuer.js';
 import { measure, type LoadResult } from './support/load.js';
 import { startPartnerProcesses } from './support/partners.js';
 import { startKetenpoort, type KetenpoortTarget } from './support/targets.js';
+import { median } from './support/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -107,7 +108,6 @@ async function caseloadBsns(k: KetenpoortTarget): Promise<string[]> {
 }
 
 async function measureBoth(k: KetenpoortTarget, bsns: string[], clientTokens: string[]) {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const combine = (rs: LoadResult[]): LoadResult => ({
     rps: median(rs.map((r) => r.rps)), p50_ms: median(rs.map((r) => r.p50_ms)), p99_ms: median(rs.map((r) => r.p99_ms)),
     peak_rss_mb: Math.max(...rs.map((r) => r.peak_rss_mb)), requests: rs.reduce((n, r) => n + r.requests, 0), errors: rs.reduce((n, r) => n + r.errors, 0),

@@ -19,6 +19,7 @@ import { startPartnerProcesses } from './support/partners.js';
 import { VIEW_QUERY, CASELOAD_QUERY } from './support/queries.js';
 import { startKetenpoort, type KetenpoortTarget } from './support/targets.js';
 import { prepareUploads, reportBody } from './support/uploads.js';
+import { median } from './support/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,10 +74,6 @@ function viewLoad(target: KetenpoortTarget, conns: number, warmupSeconds: number
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const one: LoadResult[] = [];
 const two: { rps: number; p50_ms: number; p99_ms: number; errors: number }[] = [];
 for (let round = 0; round < Number(values.rounds); round++) {
