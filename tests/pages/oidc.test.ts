@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../gateway/config.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startRuntime, type Runtime } from '../../gateway/runtime.js';
 import { startTestApp, testConfig, type TestApp } from '../support/app.js';
@@ -71,7 +72,7 @@ beforeAll(async () => {
     OIDC_PROVIDER_NAME: 'DigiD (test)',
   });
   runtime = await startRuntime(config, { demo: true, db: database.db });
-});
+}, 120_000);
 
 afterAll(async () => {
   await runtime?.close();
@@ -160,7 +161,7 @@ describe('the development issuer as an OpenID Connect provider (the demo loginâ€
   // A provider is configured too, at an address where nothing answers.
   beforeAll(async () => {
     t = await startTestApp({ env: { OIDC_ISSUER: 'http://127.0.0.1:9', OIDC_JWKS_URL: 'http://127.0.0.1:9/jwks', OIDC_CLIENT_ID: 'pages', OIDC_PROVIDER_NAME: 'DigiD (test)' } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   });
@@ -234,5 +235,20 @@ describe('the development issuer as an OpenID Connect provider (the demo loginâ€
     const demo = await v.login('client-fatima', '/mijn');
     expect(demo.location).toBe('/mijn');
     expect((await v.get('/mijn')).status).toBe(200);
+  });
+});
+
+describe('the login settings', () => {
+  const base = { NODE_ENV: 'test', OIDC_ISSUER: 'https://login.example.nl/realms/keten', OIDC_JWKS_URL: 'https://login.example.nl/realms/keten/certs' };
+
+  it('refuses the endpoint settings that discovery replaced, naming them', () => {
+    for (const gone of ['OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL']) {
+      expect(() => loadConfig({ ...base, OIDC_CLIENT_ID: 'pages', [gone]: 'https://login.example.nl/x' })).toThrow(`${gone}: no longer used`);
+    }
+  });
+
+  it('needs the provider (OIDC_ISSUER) for the login button', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', OIDC_CLIENT_ID: 'pages' })).toThrow('OIDC_ISSUER: required with OIDC_CLIENT_ID');
+    expect(loadConfig({ ...base, OIDC_CLIENT_ID: 'pages' }).OIDC_CLIENT_ID).toBe('pages');
   });
 });
