@@ -178,6 +178,34 @@ describe('GET /live: who hears what', () => {
     dewi.close();
   });
 
+  it("a bureau's coach hears of its own bureau's work only, also on a trajectory two bureaus share", async () => {
+    // One trajectory with a block for each bureau; each asks the client's consent for its own.
+    const shared = await t.db.prisma.traject.create({
+      data: {
+        gemeenteOin: ORG.amsterdam.oin, externalId: `TRJ-LIVE-${randomUUID()}`, subjectBsn: bsnOf('client-fatima'), title: 'Gedeeld traject', createdBy: 'test',
+        startsOn: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`), endsOn: new Date(Date.now() + 100 * 864e5),
+        blokken: { create: [{ ribOin: WERKFIT, openedBy: 'test' }, { ribOin: AANDESLAG, openedBy: 'test' }] },
+      },
+    });
+    const werkfit = await open(await loggedIn('rib-werkfit'), `?traject=${shared.id}`);
+    const aandeslag = await open(await loggedIn('rib-aandeslag'));
+    const before = await deliveredTo('rib-werkfit');
+    const ask = async (rib: string) => expect((await gql(t, rib, REQUEST, { invoer: { trajectId: shared.id, bevoegdheden: ['rapportage:schrijven'], geldigTot: endOf(shared) } })).errors).toEqual([]);
+    await ask('rib-aandeslag');
+    await ask('rib-werkfit');
+    const later = await askConsent(ORG.amsterdam.oin, bsnOf('client-dewi'), 'rib-aandeslag');
+    // Events reach a stream in the order the changes committed.
+    await werkfit.next(about(shared.id));
+    expect(werkfit.frames.filter(about(shared.id))).toHaveLength(1);
+    await aandeslag.next(about(later));
+    expect(aandeslag.frames.filter(about(shared.id))).toHaveLength(1);
+    expect(await deliveredTo('rib-werkfit')).toBe(before + 1);
+    // A RIB never gets a BSN, not even in an event about its own trajectory.
+    expect(JSON.stringify([...werkfit.frames, ...aandeslag.frames])).not.toContain(bsnOf('client-fatima'));
+    werkfit.close();
+    aandeslag.close();
+  });
+
   it('an auditor has no live pages; a page asking for what its role cannot hear is refused', async () => {
     const auditor = await open(await loggedIn('auditor-amsterdam'));
     expect(auditor.status).toBe(403);

@@ -117,4 +117,37 @@ describe.skipIf(skipBrowserTests)(`pages that update by themselves, in Chromium 
     await page.waitForURL(/\/goedkeuren$/);
     await page.context().close();
   });
+  it("a bureau's open trajectory page shows the request and then the client's yes, given in another browser", async () => {
+    const traject = await freshTraject(t, FATIMA.bsn!, WERKFIT);
+    const titel = `Traject live ${traject.id.slice(0, 8)}`;
+    await t.db.prisma.traject.update({ where: { id: traject.id }, data: { title: titel } });
+    const coach = await (await newContext(browser)).newPage();
+    await loginAs(coach, t.url, findDemoPerson('rib-werkfit')!.name);
+    const open = listening(coach);
+    await coach.goto(`${t.url}/rib/trajecten/${traject.id}`);
+    await open;
+    const state = coach.locator(`#toestemming-${traject.id}`);
+    await state.getByText('Nog niet gevraagd').waitFor();
+    await mark(coach);
+
+    const asked = await gql(t, 'rib-werkfit', REQUEST, { invoer: { trajectId: traject.id, bevoegdheden: ['rapportage:schrijven'], geldigTot: endOf(traject) } });
+    expect(asked.errors).toEqual([]);
+    await state.getByText('Gevraagd').waitFor({ timeout: 30_000 });
+
+    const client = await (await newContext(browser)).newPage();
+    await loginAs(client, t.url, FATIMA.name);
+    await client.goto(`${t.url}/mijn/toestemmingen`);
+    await client.locator('article', { hasText: titel }).getByRole('link', { name: 'Ja, dat mag' }).click();
+    await client.getByRole('button', { name: 'Ja, ik geef toestemming' }).click();
+    await client.waitForURL(/klaar=goedgekeurd/);
+
+    await state.getByText('Actief').waitFor({ timeout: 30_000 });
+    expect(await stillSame(coach)).toBe(true);
+    await coach.getByRole('link', { name: 'Rapportage schrijven' }).waitFor();
+    await screenshot(coach, 'live-03-bureau-toestemming-actief');
+    await expectPlainDutch(coach, 'trajectory page after a live update');
+    expect(await axeViolations(coach)).toEqual([]);
+    await coach.context().close();
+    await client.context().close();
+  });
 });

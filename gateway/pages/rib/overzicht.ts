@@ -6,6 +6,7 @@ import { alert, badge, heading, paragraph } from '../shared/components.js';
 import type { Pages } from '../shared/context.js';
 import { datum } from '../shared/format.js';
 import { html, type SafeHtml } from '../shared/html.js';
+import { liveRegion, liveUpdates } from '../shared/live-page.js';
 import type { GraphError } from '../shared/graph-client.js';
 import { unavailablePartners } from '../shared/partners.js';
 import type { BureauTraject, RibApi } from './api.js';
@@ -54,10 +55,11 @@ export async function ribOverzichtRoutes(app: FastifyInstance, pages: Pages, api
     const { trajecten, errors } = await api.trajecten(pages.session(request));
     const late = trajecten.filter((t) => t.teLaat).length;
     const body = html`${heading(1, 'Ons blok')}
+      ${liveUpdates({ soorten: ['toestemming', 'rapportage'] })}
       ${namesNotice(errors)}
       ${paragraph('Hier staan de trajecten die een gemeente aan uw bureau heeft gegeven. Per klant ziet u of de klant toestemming gaf, en wanneer de volgende rapportage klaar moet zijn.')}
-      ${late ? paragraph(html`<strong>${late === 1 ? '1 rapportage is te laat.' : `${late} rapportages zijn te laat.`}</strong>`) : ''}
-      ${trajecten.length ? table(trajecten) : paragraph('Uw bureau heeft nu geen trajecten.')}`;
+      ${liveRegion('live-trajecten', html`${late ? paragraph(html`<strong>${late === 1 ? '1 rapportage is te laat.' : `${late} rapportages zijn te laat.`}</strong>`) : ''}
+      ${trajecten.length ? table(trajecten) : paragraph('Uw bureau heeft nu geen trajecten.')}`)}`;
     return pages.send(request, reply, { title: 'Ons blok', current: '/rib', body });
   });
 }

@@ -7,6 +7,7 @@ import { alert, dataList, heading, linkButton, paragraph } from '../shared/compo
 import type { Pages } from '../shared/context.js';
 import { datum, datumTijd } from '../shared/format.js';
 import { html, type SafeHtml } from '../shared/html.js';
+import { liveRegion, liveUpdates } from '../shared/live-page.js';
 import { isId } from '../shared/ids.js';
 import { ketenhoofdText, rapportageBody, rapportageTitle, type Ketenhoofd, type Rapportage } from '../shared/rapportage-view.js';
 import type { PageSession } from '../shared/session.js';
@@ -107,9 +108,10 @@ export async function ribTrajectRoutes(app: FastifyInstance, pages: Pages, api: 
     const done = DONE[request.query.klaar ?? ''];
     const body = html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/rib">Terug naar Ons blok</a></p>
       ${heading(1, `${klantnaam(t)}: ${t.titel}`)}
+      ${liveUpdates({ soorten: ['toestemming', 'rapportage'], traject: t.trajectId })}
       ${done ? alert('ok', done) : ''}
       ${namesNotice(errors)}
-      ${dataList([
+      ${liveRegion('live-traject', html`${dataList([
         ['Traject', `${t.titel}, van ${datum(t.startdatum)} tot en met ${datum(t.einddatum)}`],
         ['Toestemming', html`<span id="toestemming-${t.trajectId}">${toestemmingText(t.toestemming)}</span>`],
         ['Volgende voortgangsrapportage', deadlineText(t)],
@@ -120,7 +122,7 @@ export async function ribTrajectRoutes(app: FastifyInstance, pages: Pages, api: 
       </div>
       ${canWrite ? '' : paragraph('U kunt pas een rapportage schrijven als de klant toestemming geeft.')}
       <section aria-labelledby="verzoeken-kop">${heading(2, 'Verzoeken om toestemming', 'verzoeken-kop')}${verzoeken(own)}</section>
-      <section aria-labelledby="rapportages-kop">${heading(2, 'Rapportages van uw bureau', 'rapportages-kop')}${history(t, block, canWrite)}</section>`;
+      <section aria-labelledby="rapportages-kop">${heading(2, 'Rapportages van uw bureau', 'rapportages-kop')}${history(t, block, canWrite)}</section>`)}`;
     return pages.send(request, reply, { title: `${klantnaam(t)}: ${t.titel}`, current: '/rib', body });
   });
 
