@@ -321,6 +321,10 @@ describe('login at a real OpenID Connect provider (oidc-provider)', () => {
     const first = visitor.cookie('kp_sessie')!;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + (ACCESS_TOKEN_TTL_S / 2 + 30) * 1000 });
     try {
+      // A page updating itself is not the person's use: no refresh, no new session.
+      const live = await fetch(`${runtime.url}/mijn/toestemmingen`, { headers: { cookie: `kp_sessie=${first}`, 'kp-live-refresh': '1' }, redirect: 'manual' });
+      expect(live.status).toBe(200);
+      expect(live.headers.getSetCookie().filter((c) => c.startsWith('kp_sessie='))).toEqual([]);
       const page = await visitor.get('/mijn/toestemmingen');
       expect(page.status).toBe(200);
       expect(page.text).toContain(fatima.name);

@@ -10,7 +10,9 @@
 //
 // Refresh: when the provider gave a refresh token, a page request after the bearer token's
 // half-life gets new tokens and a new session (a new id, the old one ended on the server). A
-// session that ran out (idle, or its token expired) is not revived: log in again.
+// session that ran out (idle, or its token expired) is not revived: log in again. A page updating
+// itself (live-stream.ts) never refreshes: that is not the person's use, and a new session would
+// keep an idle one alive.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pages } from './context.js';
 import { providerClient } from './login-providers.js';
@@ -18,7 +20,8 @@ import { beginSession, returnTo, verifiedSession } from './login.js';
 import type { FlowChecks, OidcClient, ProviderTokens } from './oidc-client.js';
 import type { OidcSettings } from './oidc-settings.js';
 import { safeReturnPath } from './safe-return.js';
-import { cookieOptions, type PageSession } from './session.js';
+import { LIVE_PATH } from './live-stream.js';
+import { cookieOptions, LIVE_REFRESH_HEADER, type PageSession } from './session.js';
 
 const COOKIE = 'kp_oidc';
 const FLOW_LIFETIME_MS = 10 * 60_000;
@@ -102,6 +105,7 @@ export async function oidcRoutes(app: FastifyInstance, pages: Pages, settings: O
     const current = request.pages?.current;
     const known = current?.provider;
     if (!current || !known?.refreshToken) return;
+    if (request.headers[LIVE_REFRESH_HEADER] !== undefined || request.url.split('?')[0] === LIVE_PATH) return;
     const now = Date.now();
     if (now < known.receivedAt + (current.expiresAt - known.receivedAt) / 2) return;
     if ((failed.get(known.refreshToken) ?? 0) > now) return;
