@@ -8,7 +8,7 @@
 // field for it.
 import type { Caller } from '../auth/caller.js';
 import { addDays, dutchDay } from '../../lib/dutch-day.js';
-import { forbidden, KetenError } from '../errors.js';
+import { badInput, forbidden, KetenError } from '../errors.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
 import { traceparentOf, type TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
@@ -51,12 +51,16 @@ function byUrgency(a: BureauTraject, b: BureauTraject): number {
   return Number(b.teLaat) - Number(a.teLaat) || da.localeCompare(db) || a.titel.localeCompare(b.titel, 'nl');
 }
 
-export async function bureauTrajecten(services: ChainServices, trace: TraceContext, caller: Caller, now = new Date()): Promise<BureauTraject[]> {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `only`: one trajectory (a page about it), so only that client's name is read and logged. */
+export async function bureauTrajecten(services: ChainServices, trace: TraceContext, caller: Caller, only?: unknown, now = new Date()): Promise<BureauTraject[]> {
   const rib = await requireRib(services, trace, caller);
+  if (only != null && (typeof only !== 'string' || !UUID.test(only))) throw badInput('trajectId', 'must be an id (uuid)');
   // Consents past their last day are marked expired first, as the bureau's own consent lists do.
   await services.consent.core.settleLapsed({ granteeOin: rib.oin });
   const blokken = await services.prisma.rapportageBlok.findMany({
-    where: { ribOin: rib.oin, status: 'open', traject: { status: 'active' } },
+    where: { ribOin: rib.oin, status: 'open', traject: { status: 'active' }, ...(typeof only === 'string' ? { trajectId: only.toLowerCase() } : {}) },
     select: { id: true, trajectId: true, openedAt: true, traject: { select: { title: true, startsOn: true, endsOn: true, subjectBsn: true, gemeenteOin: true } } },
   });
   if (blokken.length === 0) return [];

@@ -52,7 +52,7 @@ export const rapportageResolvers = {
     trajectRapportages: (_: unknown, { trajectId }: Args, ctx: KetenContext) => trajectReports(ctx.services, ctx.trace, ctx.caller, trajectIdArg(trajectId)),
     mijnRapportages: (_: unknown, __: Args, ctx: KetenContext) => clientReports(ctx.services, ctx.trace, ctx.caller),
     mijnKetenhoofden: (_: unknown, __: Args, ctx: KetenContext) => clientHeads(ctx.services, ctx.caller),
-    trajectenVanMijnBureau: (_: unknown, __: Args, ctx: KetenContext) => bureauTrajecten(ctx.services, ctx.trace, ctx.caller),
+    trajectenVanMijnBureau: (_: unknown, { trajectId }: Args, ctx: KetenContext) => bureauTrajecten(ctx.services, ctx.trace, ctx.caller, trajectId),
     gecontracteerdeBureaus: (_: unknown, __: Args, ctx: KetenContext) => contractedBureaus(ctx.services, requireKlantmanager(ctx, 'contracted bureaus').oin),
     async signaleringen(_: unknown, { alleenOpen, aantal }: Args, ctx: KetenContext) {
       const km = requireKlantmanager(ctx);

@@ -5,12 +5,16 @@
 // written: another bureau's trajectory, a write without consent, a write after the client revoked,
 // a form without its CSRF token, another role. No response, page address or log line carries a BSN.
 import { createHash, randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG } from '../../adapters/population/organisations.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import { datum } from '../../gateway/pages/shared/format.js';
 import { addDays, dutchDay } from '../../lib/dutch-day.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startRuntime } from '../../gateway/runtime.js';
+import { startTestApp, testConfig, type TestApp } from '../support/app.js';
+import { createTestDatabase } from '../support/database.js';
 import { APPROVE, REVOKE, gql } from '../consent/helpers.js';
 import { Visitor, type Visit } from './support/http.js';
 
@@ -30,8 +34,9 @@ beforeAll(async () => {
     env: { PARTNER_TIMEOUT_MS: '5000', LOG_LEVEL: 'info' },
     logDestination: { write: (line: string) => void logLines.push(line) },
   });
-});
-afterAll(() => t?.close());
+  // PGlite on a busy two-core machine can take more than a minute to start.
+}, 180_000);
+afterAll(() => t?.close(), 120_000);
 
 class Coach extends Visitor {
   override async get(path: string): Promise<Visit> {
@@ -152,6 +157,17 @@ describe('the coach of a bureau', () => {
     // Only this bureau's trajectories: Aan de Slag's demo trajectory is not on Werkfit's list.
     const other = await assigned(ORG.aandeslag.oin);
     expect((await v.get('/rib')).text).not.toContain(other.id);
+  });
+
+  it('reads and logs only the name of the client whose trajectory page is open', async () => {
+    const traject = await assigned();
+    const v = await coach();
+    const names = (person: string) =>
+      t.db.prisma.verwerking.count({ where: { name: 'naam ingezien voor traject', actorSubject: 'rib-werkfit', subjectKey: t.app.services.subjectKey(findDemoPerson(person)!.bsn!) } });
+    const [dewi, fatima] = [await names('client-dewi'), await names('client-fatima')];
+    expect((await v.get(`/rib/trajecten/${traject.id}`)).status).toBe(200);
+    expect(await names('client-dewi')).toBe(dewi + 1);
+    expect(await names('client-fatima')).toBe(fatima);
   });
 
   it('puts overdue reports first', async () => {
@@ -379,4 +395,57 @@ describe('attacks on the bureau’s pages', () => {
     expect(logs.length).toBeGreaterThan(0);
     for (const bsn of allBsns()) expect(logs.includes(bsn), 'a BSN in the log').toBe(false);
   });
+});
+
+describe('a coach who logs in with the bureau’s OpenID Connect provider', () => {
+  it('lands on Ons blok with the bureau’s trajectories', async () => {
+    // A small provider on loopback that logs in Werkfit's coach (as eHerkenning through a broker would).
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rib-provider-1', alg: 'ES256', use: 'sig' };
+    const nonces = new Map<string, string>();
+    const provider = Fastify();
+    await provider.register(import('@fastify/formbody'));
+    let url = '';
+    provider.get('/.well-known/openid-configuration', async () => ({
+      issuer: url, authorization_endpoint: `${url}/authorize`, token_endpoint: `${url}/token`, jwks_uri: `${url}/jwks`,
+      response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['ES256'], code_challenge_methods_supported: ['S256'],
+    }));
+    provider.get('/jwks', async () => ({ keys: [jwk] }));
+    provider.get<{ Querystring: Record<string, string> }>('/authorize', async (request, reply) => {
+      const code = randomUUID();
+      nonces.set(code, request.query.nonce!);
+      return reply.redirect(`${request.query.redirect_uri}?code=${code}&state=${encodeURIComponent(request.query.state!)}`, 302);
+    });
+    provider.post<{ Body: Record<string, string> }>('/token', async (request) => {
+      const sign = (claims: Record<string, unknown>, aud: string) =>
+        new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: jwk.kid }).setIssuer(url).setAudience(aud).setSubject('eherkenning-rik').setIssuedAt().setExpirationTime('1h').sign(privateKey);
+      return {
+        access_token: await sign({ role: 'rib', name: 'Rik Hendriks', oin: ORG.werkfit.oin }, 'ketenpoort'),
+        id_token: await sign({ nonce: nonces.get(request.body.code!) }, 'pages'),
+        token_type: 'Bearer',
+      };
+    });
+    url = (await provider.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    const database = await createTestDatabase();
+    const runtime = await startRuntime(testConfig({ ...database.env, DEV_ISSUER: 'off', OIDC_ISSUER: url, OIDC_JWKS_URL: `${url}/jwks`, OIDC_CLIENT_ID: 'pages', OIDC_PROVIDER_NAME: 'eHerkenning (test)' }), { demo: true, db: database.db });
+    try {
+      const v = new Visitor(runtime.url);
+      const start = await v.get('/inloggen/oidc?terug=%2F');
+      const atProvider = await fetch(start.location!, { redirect: 'manual' });
+      const back = new URL(atProvider.headers.get('location')!);
+      const done = await v.get(`${back.pathname}${back.search}`);
+      expect(done.status).toBe(303);
+      expect(done.location).toBe('/rib');
+      const page = await v.get('/rib');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Ingelogd als <strong>Rik Hendriks</strong>');
+      // The demo seed gives Werkfit Fatima's trajectory, with her request waiting.
+      expect(page.text).toContain(findDemoPerson('client-fatima')!.name);
+      expect(page.text).toContain('Gevraagd');
+    } finally {
+      await runtime.close();
+      await database.drop();
+      await provider.close();
+    }
+  }, 180_000);
 });

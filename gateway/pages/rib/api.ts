@@ -22,15 +22,15 @@ export interface BureauTraject {
   teLaat: boolean;
 }
 
-export const BUREAU_TRAJECTEN = `query OnsBlok { trajectenVanMijnBureau { trajectId blokId titel startdatum einddatum klantnaam
+export const BUREAU_TRAJECTEN = `query OnsBlok($id: ID) { trajectenVanMijnBureau(trajectId: $id) { trajectId blokId titel startdatum einddatum klantnaam
   toestemming { stand geldigTot ingetrokkenOp } laatsteRapportageOp volgendeRapportageUiterlijk teLaat } }`;
 
 /** The REST API's answer: its JSON body, or its problem's code (and the field it names). */
 export type RestAnswer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; code: string; field?: string; detail?: string };
 
 export interface RibApi {
-  /** The bureau's trajectories, as the back end lists them; partner errors (the gemeente's names) alongside. */
-  trajecten(session: PageSession): Promise<{ trajecten: BureauTraject[]; errors: GraphRequestError['errors'] }>;
+  /** The bureau's trajectories (or the one asked for), as the back end lists them; partner errors (the gemeente's names) alongside. */
+  trajecten(session: PageSession, trajectId?: string): Promise<{ trajecten: BureauTraject[]; errors: GraphRequestError['errors'] }>;
   /** A consent token for this trajectory, if the bureau has a consent the consent module will issue one for. */
   consentToken(session: PageSession, trajectId: string): Promise<{ token?: string; refused?: string }>;
   rest<T>(session: PageSession, input: { method: 'GET' | 'POST'; url: string; consentToken?: string; idempotencyKey?: string; contentType?: string; payload?: string | Buffer }): Promise<RestAnswer<T> & { raw?: { headers: Record<string, unknown>; payload: Buffer } }>;
@@ -45,8 +45,8 @@ interface Consent {
 
 export function createRibApi(app: FastifyInstance, pages: Pages): RibApi {
   return {
-    async trajecten(session) {
-      const { data, errors } = await pages.graph<{ trajectenVanMijnBureau: BureauTraject[] }>(session, BUREAU_TRAJECTEN);
+    async trajecten(session, trajectId) {
+      const { data, errors } = await pages.graph<{ trajectenVanMijnBureau: BureauTraject[] }>(session, BUREAU_TRAJECTEN, { id: trajectId ?? null });
       return { trajecten: data?.trajectenVanMijnBureau ?? [], errors };
     },
 

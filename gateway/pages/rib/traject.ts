@@ -37,6 +37,9 @@ interface Verzoek {
   ingediendOp: string;
 }
 
+/** Which refusal the API gives a block read in each consent state but the active one. */
+const NOT_ACTIVE: Record<string, string> = { geen: 'CONSENT_REQUIRED', gevraagd: 'CONSENT_REQUIRED', ingetrokken: 'CONSENT_REVOKED', verlopen: 'CONSENT_EXPIRED', beeindigd: 'CONSENT_REVOKED' };
+
 export const rapportagePath = (id: string) => `${trajectPath(id)}/rapportage`;
 export const toestemmingPath = (id: string) => `${trajectPath(id)}/toestemming`;
 
@@ -46,8 +49,8 @@ const DONE: Record<string, string> = {
 
 /** The trajectory if it is one of the bureau's (the back end's list decides), with the list's errors. */
 export async function findTraject(api: RibApi, session: PageSession, id: string) {
-  if (!isId(id)) return { traject: undefined, errors: [] };
-  const { trajecten, errors } = await api.trajecten(session);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return { traject: undefined, errors: [] };
+  const { trajecten, errors } = await api.trajecten(session, id);
   return { traject: trajecten.find((t) => t.trajectId === id), errors };
 }
 
@@ -100,7 +103,8 @@ export async function ribTrajectRoutes(app: FastifyInstance, pages: Pages, api: 
     const { traject: t, errors } = await findTraject(api, session, request.params.id);
     if (!t) return notOurs(pages, request, reply);
     const [block, asked] = await Promise.all([
-      readBlock(api, session, t.trajectId),
+      // Without an active consent the API refuses the block (and logs the refusal): not asked on every view.
+      kanSchrijven(t.toestemming) ? readBlock(api, session, t.trajectId) : Promise.resolve({ refused: NOT_ACTIVE[t.toestemming.stand] }),
       pages.graph<{ toestemmingsverzoekenVanMijnBureau: Verzoek[] }>(session, 'query Verzoeken { toestemmingsverzoekenVanMijnBureau { id trajectId bevoegdheden gevraagdTot status ingediendOp } }'),
     ]);
     const own = (asked.data?.toestemmingsverzoekenVanMijnBureau ?? []).filter((v) => v.trajectId === t.trajectId);
