@@ -12,6 +12,7 @@ import { findDemoPerson } from '../../gateway/demo/people.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { endOf, gql, REQUEST } from '../consent/helpers.js';
 import { consentFor, freshTraject, postRapportage, rapportage, WERKFIT, AANDESLAG } from '../rapportage/helpers.js';
+import { scanBenefitChanges } from '../../gateway/signals/benefit-changes.js';
 import { Visitor } from './support/http.js';
 
 let t: TestApp;
@@ -204,6 +205,30 @@ describe('GET /live: who hears what', () => {
     expect(JSON.stringify([...werkfit.frames, ...aandeslag.frames])).not.toContain(bsnOf('client-fatima'));
     werkfit.close();
     aandeslag.close();
+  });
+
+  it("a benefit change reaches the klantmanagers of the client's gemeente only, each delivery logged", async () => {
+    const jan = await open(await loggedIn('km-jan'));
+    const sanne = await open(await loggedIn('km-sanne'));
+    const logged = () => t.db.prisma.verwerking.count({ where: { name: 'melding uitkeringswijziging', actorSubject: { in: ['km-jan', 'km-sanne'] } } });
+    const before = await logged();
+    // The scan the scheduler runs (SIGNAL_SCAN_INTERVAL_MS), here by hand.
+    const scan = await scanBenefitChanges(t.app.services, { uwv: t.runtime.partners.urls.uwv, gemeente: t.runtime.partners.urls.gemeente }, new Date('2020-01-01T00:00:00Z'));
+    expect(scan.signals).toBeGreaterThan(0);
+    const made = async (oin: string) => t.db.prisma.signalering.count({ where: { organisationOin: oin, kind: { startsWith: 'uitkering-' } } });
+    const [amsterdam, leiden] = [await made(ORG.amsterdam.oin), await made(ORG.leiden.oin)];
+    expect(amsterdam).toBeGreaterThan(0);
+    // Later events, one for each gemeente: once each has arrived, every signal before it has too.
+    const [markA, markL] = [await askConsent(ORG.amsterdam.oin, bsnOf('client-dewi'), 'rib-werkfit'), await askConsent(ORG.leiden.oin, population()[40]!.bsn, 'rib-werkfit')];
+    await jan.next(about(markA));
+    await sanne.next(about(markL));
+    const signals = (s: Stream) => s.frames.filter((f) => f.event === 'signalering');
+    expect(signals(jan)).toHaveLength(amsterdam);
+    expect(signals(sanne)).toHaveLength(leiden);
+    for (const f of [...signals(jan), ...signals(sanne)]) expect(['Uitkering beëindigd', 'Uitkering gewijzigd']).toContain(f.data.tekst);
+    expect(await logged()).toBe(before + amsterdam + leiden);
+    jan.close();
+    sanne.close();
   });
 
   it('an auditor has no live pages; a page asking for what its role cannot hear is refused', async () => {
