@@ -65,13 +65,15 @@ async function pendingRequestId(app: TestApp = t): Promise<string> {
 }
 
 describe('logging in to the pages', () => {
-  it('shows a Dutch demo login with the security headers, listing clients and klantmanagers only', async () => {
+  it('shows a Dutch demo login with the security headers, listing a person of every role that has pages', async () => {
     const page = await new Visitor(t.url).get('/inloggen');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html lang="nl"');
     expect(page.text).toContain('Fatima el Amrani');
     expect(page.text).toContain('Jan Kok');
-    expect(page.text).not.toContain(findDemoPerson('rib-werkfit')!.name);
+    // Every role has pages now (issue 12): the bureau's coach and the auditor are on the list too.
+    expect(page.text).toContain(findDemoPerson('rib-werkfit')!.name);
+    expect(page.text).toContain(findDemoPerson('auditor-amsterdam')!.name);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(page.headers.get('cache-control')).toBe('no-store');
