@@ -96,6 +96,7 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
   // Rate limits and load shedding (gateway/limits/); the README table explains each.
   RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(600),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: wholeNumber(1, 1_000_000, 'a number of requests').default(120),
