@@ -10,7 +10,7 @@ import type { Caller } from '../auth/caller.js';
 import { addDays, dutchDay } from '../../lib/dutch-day.js';
 import { badInput, forbidden, KetenError } from '../errors.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
-import { traceparentOf, type TraceContext } from '../logs/trace.js';
+import { traceHeaders, type TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import { standOf, type BlokToestemming } from './block-consent.js';
 import { recordBlokDecision } from './policy.js';
@@ -112,7 +112,7 @@ async function namesFrom(services: ChainServices, trace: TraceContext, gemeenteO
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: traceparentOf(trace) },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...traceHeaders(trace) },
         body: JSON.stringify({ query: `query(${vars}) { ${fields} }`, variables: Object.fromEntries(batch.map((b, j) => [`b${j}`, b])) }),
         signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS),
       });
