@@ -1,10 +1,10 @@
 // Client of the gemeente's source API (see openapi.yaml): XML answers, cursor paging, tenants by
-// OIN. Klanten are looked up 100 at a time in an XML body; a caseload page is one call.
+// OIN. Klanten and their afspraken are looked up 100 at a time in an XML body; a caseload page is one call.
 import type { FastifyBaseLogger } from 'fastify';
 import { chunks, mapBounded } from '../common/batch-loader.js';
 import { badUserInput } from '../common/errors.js';
 import { translated, type SourceHttp } from '../common/source-http.js';
-import { opvragingDocument, parseKlantenDocument, type Klant, type KlantenDocument } from './mapping.js';
+import { opvragingDocument, parseAfsprakenDocument, parseKlantenDocument, type Afspraak, type Klant, type KlantenDocument } from './mapping.js';
 
 const MAX_BSNS = 100;
 /** The most klanten the source returns per caseload call (its contract's maximum `aantal`). */
@@ -21,6 +21,8 @@ export interface Zoekcriteria {
 
 export interface GemeenteClient {
   opvragen(bsns: string[], traceparent?: string): Promise<Map<string, Klant>>;
+  /** Each klant's appointments, oldest first; a klant the source has none for is left out. */
+  afspraken(bsns: string[], traceparent?: string): Promise<Map<string, Afspraak[]>>;
   /** null when the source does not know this organisation as a gemeente (it has no caseload). */
   caseload(oin: string, aantal: number, cursor: string | undefined, traceparent?: string): Promise<KlantenDocument | null>;
   zoek(oin: string, criteria: Zoekcriteria, aantal: number, traceparent?: string): Promise<KlantenDocument | null>;
@@ -34,24 +36,31 @@ export function createGemeenteClient(source: SourceHttp, log: FastifyBaseLogger)
     return translated('gemeente', log, () => parseKlantenDocument(response.text, root));
   };
 
+  /** POSTs the BSNs, MAX_BSNS at a time inside one budget, and hands each answer to `take`. */
+  async function batched(path: string, bsns: string[], traceparent: string | undefined, take: (xml: string) => void) {
+    if (bsns.length === 0) return;
+    const deadline = source.deadline();
+    await mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
+      const response = await source.send(
+        { method: 'POST', path, body: { contentType: XML, text: opvragingDocument(chunk) }, accept: XML, read: true, traceparent },
+        deadline,
+      );
+      take(response.text);
+    });
+  }
+
   return {
     async opvragen(bsns, traceparent) {
       const result = new Map<string, Klant>();
-      if (bsns.length === 0) return result;
-      const deadline = source.deadline();
-      await mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
-        const response = await source.send(
-          {
-            method: 'POST',
-            path: '/klanten/opvragen',
-            body: { contentType: XML, text: opvragingDocument(chunk) },
-            accept: XML,
-            read: true,
-            traceparent,
-          },
-          deadline,
-        );
-        for (const k of translated('gemeente', log, () => parseKlantenDocument(response.text, 'klanten')).klanten) result.set(k.bsn, k);
+      await batched('/klanten/opvragen', bsns, traceparent, (xml) => {
+        for (const k of translated('gemeente', log, () => parseKlantenDocument(xml, 'klanten')).klanten) result.set(k.bsn, k);
+      });
+      return result;
+    },
+    async afspraken(bsns, traceparent) {
+      const result = new Map<string, Afspraak[]>();
+      await batched('/klanten/afspraken/opvragen', bsns, traceparent, (xml) => {
+        for (const [bsn, list] of translated('gemeente', log, () => parseAfsprakenDocument(xml))) result.set(bsn, list);
       });
       return result;
     },

@@ -118,3 +118,61 @@ export function parseKlantenDocument(xml: string, root: 'caseload' | 'zoekresult
 export function opvragingDocument(bsns: string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ opvraging: { 'inp.bsn': bsns } })}`;
 }
+
+export interface Afspraak {
+  id: string;
+  bsn: string;
+  /** yyyy-mm-dd */
+  datum: string;
+  /** hh:mm, Dutch time */
+  begintijd: string;
+  eindtijd: string | null;
+  onderwerp: string | null;
+  plaats: string;
+  metWie: string;
+  status: 'GEPLAND' | 'NAGEKOMEN' | 'NIET_NAGEKOMEN' | 'AFGEZEGD';
+}
+
+const AFSPRAAK_STATUS = new Set<string>(['GEPLAND', 'NAGEKOMEN', 'NIET_NAGEKOMEN', 'AFGEZEGD']);
+const AFSPRAAK_LISTS = new Set(['afspraak']);
+
+/** "0930" → "09:30" */
+function tijd(v: unknown, what: string): string {
+  const t = required(v, what);
+  const m = /^([01]\d|2[0-3])([0-5]\d)$/.exec(t);
+  if (!m) throw new TypeError(`${what} malformed`);
+  return `${m[1]}:${m[2]}`;
+}
+
+function toAfspraak(a: Node): Afspraak {
+  const medewerker = node(a.medewerker);
+  const status = required(a.status, 'status');
+  if (!AFSPRAAK_STATUS.has(status)) throw new TypeError('afspraak status unknown');
+  const naam = required(medewerker.naam, 'medewerker naam');
+  const functie = text(medewerker.functie);
+  return {
+    id: required(a['@_id'], 'afspraak id'),
+    bsn: required(a['inp.bsn'], 'inp.bsn'),
+    datum: fromCompactDate(required(a.datum, 'datum')),
+    begintijd: tijd(a.begintijd, 'begintijd'),
+    eindtijd: text(a.eindtijd) ? tijd(a.eindtijd, 'eindtijd') : null,
+    onderwerp: text(a.onderwerp),
+    plaats: required(a.locatie, 'locatie'),
+    metWie: functie && !naam.toLowerCase().includes(functie.toLowerCase()) ? `${naam} (${functie})` : naam,
+    status: status as Afspraak['status'],
+  };
+}
+
+/** Reads an <afspraken> document: each klant's appointments, by BSN, oldest first. */
+export function parseAfsprakenDocument(xml: string): Map<string, Afspraak[]> {
+  const parsed = node(readXml(xml, AFSPRAAK_LISTS));
+  if (!('afspraken' in parsed)) throw new TypeError('no <afspraken> document');
+  const byBsn = new Map<string, Afspraak[]>();
+  for (const a of ((node(parsed.afspraken).afspraak as Node[] | undefined) ?? []).map(toAfspraak)) {
+    const list = byBsn.get(a.bsn) ?? [];
+    list.push(a);
+    byBsn.set(a.bsn, list);
+  }
+  for (const list of byBsn.values()) list.sort((x, y) => x.datum.localeCompare(y.datum) || x.begintijd.localeCompare(y.begintijd));
+  return byBsn;
+}

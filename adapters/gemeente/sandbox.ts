@@ -1,12 +1,15 @@
 // The gemeente sandbox: stands in for a gemeente's sociaal-domein back office (openapi.yaml beside
 // this file), hosted for several gemeenten, each a tenant named by its OIN. It answers in XML
 // (StUF-like names, yyyymmdd dates, decimal commas) and pages with an opaque cursor. The batch
-// lookup takes BSNs in an XML request body, so they never end up in URLs.
+// lookup and the agenda lookup take BSNs in an XML request body, so they never end up in URLs.
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import { createSandboxApp, type ErrorWriter, type SandboxOptions } from '../common/sandbox-app.js';
 import { gemeenteRegister, type GemeenteKlantRecord } from './data.js';
-import { foutDocument, klantenDocument } from './xml-view.js';
+import { dutchDay } from '../../lib/dutch-day.js';
+import { population } from '../population/population.js';
+import { afsprakenVan } from './agenda-data.js';
+import { afsprakenDocument, foutDocument, klantenDocument } from './xml-view.js';
 
 export const GEMEENTE_MAX_BSNS = 100;
 export const GEMEENTE_MAX_AANTAL = 100;
@@ -44,8 +47,19 @@ const pageQuery = {
   cursor: { type: 'string', maxLength: 200 },
 } as const;
 
+type Opvraging = { opvraging?: { 'inp.bsn'?: string[] } } | undefined;
+const OPVRAGING_RULE = `an <opvraging> with 1 to ${GEMEENTE_MAX_BSNS} <inp.bsn> elements of nine digits`;
+
+/** The distinct BSNs of a batch request, or undefined when it breaks OPVRAGING_RULE. */
+function askedFor(body: Opvraging): string[] | undefined {
+  const bsns = body?.opvraging?.['inp.bsn'];
+  if (!Array.isArray(bsns) || bsns.length === 0 || bsns.length > GEMEENTE_MAX_BSNS || !bsns.every((b) => /^\d{9}$/.test(String(b)))) return undefined;
+  return [...new Set(bsns.map(String))];
+}
+
 export function createGemeenteSandbox(options: SandboxOptions): FastifyInstance {
   const register = gemeenteRegister(options.populationSize);
+  const people = new Map(population(options.populationSize).map((c) => [c.bsn, c]));
   return createSandboxApp('gemeente', new URL('./openapi.yaml', import.meta.url), options, xmlError, (app) => {
     app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
       try {
@@ -105,13 +119,23 @@ export function createGemeenteSandbox(options: SandboxOptions): FastifyInstance 
       },
     );
 
-    app.post<{ Body: { opvraging?: { 'inp.bsn'?: string[] } } }>('/klanten/opvragen', async (request, reply) => {
-      const bsns = request.body?.opvraging?.['inp.bsn'];
-      if (!Array.isArray(bsns) || bsns.length === 0 || bsns.length > GEMEENTE_MAX_BSNS || !bsns.every((b) => /^\d{9}$/.test(String(b)))) {
-        return xmlError(reply, 400, 'Bad Request', `an <opvraging> with 1 to ${GEMEENTE_MAX_BSNS} <inp.bsn> elements of nine digits`);
-      }
-      const found = [...new Set(bsns.map(String))].flatMap((bsn) => register.byBsn.get(bsn) ?? []);
+    app.post<{ Body: Opvraging }>('/klanten/opvragen', async (request, reply) => {
+      const bsns = askedFor(request.body);
+      if (!bsns) return xmlError(reply, 400, 'Bad Request', OPVRAGING_RULE);
+      const found = bsns.flatMap((bsn) => register.byBsn.get(bsn) ?? []);
       return reply.type(XML).send(klantenDocument('klanten', { aantal: found.length }, found));
-  });
+    });
+
+    // The agenda is read-only here, as it is for the chain: the gemeente's own system keeps it.
+    app.post<{ Body: Opvraging }>('/klanten/afspraken/opvragen', async (request, reply) => {
+      const bsns = askedFor(request.body);
+      if (!bsns) return xmlError(reply, 400, 'Bad Request', OPVRAGING_RULE);
+      const today = dutchDay(new Date());
+      const found = bsns.flatMap((bsn) => {
+        const client = people.get(bsn);
+        return client ? afsprakenVan(client, today) : [];
+      });
+      return reply.type(XML).send(afsprakenDocument(found));
+    });
   });
 }

@@ -1,18 +1,20 @@
-// The gemeente subgraph: the Klant as the gemeente knows it, the caseload and its search. Whose
+// The gemeente subgraph: the Klant as the gemeente knows it (with its agenda), the caseload and its search. Whose
 // caseload is always the internal token's `oin`, never an argument, so a klantmanager of one
 // gemeente cannot ask for another's. Entities are fetched for a whole request at once.
 import type { FastifyBaseLogger } from 'fastify';
 import { isValidBsn } from '../../lib/bsn.js';
+import { isIsoDate } from '../common/dates.js';
 import { createBatchLoader, type BatchLoader } from '../common/batch-loader.js';
 import { badUserInput, forbidden } from '../common/errors.js';
 import type { InternalCall } from '../common/internal-auth.js';
 import type { SourceHttp } from '../common/source-http.js';
 import type { AdapterContext, SubgraphParts } from '../common/subgraph-app.js';
 import { createGemeenteClient, type Zoekcriteria } from './client.js';
-import type { Klant } from './mapping.js';
+import type { Afspraak, Klant } from './mapping.js';
 
 interface GemeenteRequest {
   klanten: BatchLoader<string, Klant>;
+  afspraken: BatchLoader<string, Afspraak[]>;
 }
 type GemeenteContext = AdapterContext<GemeenteRequest>;
 
@@ -60,6 +62,8 @@ export function gemeenteSubgraph(source: SourceHttp, log: FastifyBaseLogger): Su
   return {
     context: (call: InternalCall) => ({
       klanten: createBatchLoader((bsns: string[]) => client.opvragen(bsns, call.traceparent)),
+      // The agenda of every klant in the answer (a whole caseload page) in one call to the source.
+      afspraken: createBatchLoader((bsns: string[]) => client.afspraken(bsns, call.traceparent)),
     }),
     resolvers: {
       Query: {
@@ -88,6 +92,14 @@ export function gemeenteSubgraph(source: SourceHttp, log: FastifyBaseLogger): Su
       },
       Klant: {
         __resolveReference: (ref: { bsn: string }, _args: unknown, ctx: GemeenteContext) => lookup(ref.bsn, ctx),
+        afspraken: async (klant: Klant, args: { vanaf?: string | null }, ctx: GemeenteContext) => {
+          if (args.vanaf != null && !isIsoDate(args.vanaf)) throw badUserInput('gemeente', 'vanaf is not a date (yyyy-mm-dd)');
+          // The klant was found through `lookup`, so it is visible; asked again because the agenda
+          // is read by BSN and must never reach a caller the klant itself would not.
+          if (!visible(ctx.call, klant)) return [];
+          const all = (await ctx.afspraken.load(klant.bsn)) ?? [];
+          return args.vanaf ? all.filter((a) => a.datum >= args.vanaf!) : all;
+        },
       },
     },
   };

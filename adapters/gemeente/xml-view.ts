@@ -2,6 +2,7 @@
 // inp.bsn and gor.straatnaam, dates as yyyymmdd, euros with a decimal comma). Used by the sandbox
 // only; the adapter reads the same documents in mapping.ts.
 import { XMLBuilder } from 'fast-xml-parser';
+import type { GemeenteAfspraakRecord } from './agenda-data.js';
 import type { GemeenteKlantRecord } from './data.js';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
@@ -79,4 +80,24 @@ export function klantenDocument(root: string, attributes: Record<string, string 
 
 export function foutDocument(status: number, melding: string): string {
   return DECLARATION + builder.build({ fout: { code: String(status), melding } });
+}
+
+/** <afspraken aantal><afspraak id>…</afspraak>…</afspraken>: the agenda of the klanten asked for. */
+export function afsprakenDocument(afspraken: GemeenteAfspraakRecord[]): string {
+  return DECLARATION + builder.build({
+    afspraken: {
+      '@_aantal': String(afspraken.length),
+      afspraak: afspraken.map((a) => ({
+        '@_id': a.id,
+        'inp.bsn': a.bsn,
+        datum: a.datum,
+        begintijd: a.begintijd,
+        eindtijd: a.eindtijd,
+        onderwerp: a.onderwerp,
+        locatie: a.locatie,
+        medewerker: { ...(a.medewerker.code ? { '@_code': a.medewerker.code } : {}), naam: a.medewerker.naam, functie: a.medewerker.functie },
+        status: a.status,
+      })),
+    },
+  });
 }

@@ -1,5 +1,5 @@
 // One client for the klantmanager: the combined werk/inkomen view (with any partner that is down
-// named, the rest shown), the client's open signals, and the trajectories with their rapportage
+// named, the rest shown), the coming appointments, the client's open signals, and the trajectories with their rapportage
 // blocks: which bureau, open or closed since when, and every report with its versions.
 import type { FastifyInstance } from 'fastify';
 import { alert, badge, dataList, heading, linkButton, paragraph } from '../shared/components.js';
@@ -11,6 +11,8 @@ import { bijlageRoute } from '../shared/bijlage-download.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { bsnFromRef } from './klant-ref.js';
 import { liveRegion, liveUpdates } from '../shared/live-page.js';
+import { dutchDay } from '../../../lib/dutch-day.js';
+import { AFSPRAAK_FIELDS, afsprakenSection, type Afspraak } from './afspraken-view.js';
 import { consentText, type Bloktoestemming } from './traject-toestemming.js';
 import { trajectPaths } from './traject-acties.js';
 import { partnerNotice, unavailablePartners } from '../shared/partners.js';
@@ -82,7 +84,10 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
     }
     const session = pages.session(request);
     const [beeld, trajecten, signalen] = await Promise.all([
-      pages.graph<{ klant: KlantBeeld | null }>(session, `query Klantbeeld($bsn: ID!) { klant(bsn: $bsn) { ${KLANTBEELD_FIELDS} } }`, { bsn }).catch(partnerDown),
+      // The agenda rides the gemeente's part of the same query: no extra call, one processing-log entry.
+      pages
+        .graph<{ klant: (KlantBeeld & { afspraken: Afspraak[] | null }) | null }>(session, `query Klantbeeld($bsn: ID!, $vanaf: String) { klant(bsn: $bsn) { ${KLANTBEELD_FIELDS} ${AFSPRAAK_FIELDS} } }`, { bsn, vanaf: dutchDay(new Date()) })
+        .catch(partnerDown),
       pages.graph<{ klant: { trajecten: Traject[] } | null }>(session, `query Trajecten($bsn: ID!) { klant(bsn: $bsn) { ${TRAJECT_FIELDS} } }`, { bsn }).catch(partnerDown),
       pages.graph<{ signaleringen: Signalering[] }>(session, `query Signalen { signaleringen(alleenOpen: true) { ${SIGNAL_FIELDS} } }`),
     ]);
@@ -112,7 +117,8 @@ export async function klantmanagerKlantRoutes(app: FastifyInstance, pages: Pages
       ${k
         ? html`<section class="kp-card" aria-labelledby="gegevens">${heading(2, 'Gegevens', 'gegevens')}
             ${dataList([['Adres', adresText(k)], ['Telefoon', k.telefoon]])}</section>
-          <div class="kp-columns">${inkomenSection(k, down, 2, false)}${werkSection(k, down, 2, false)}</div>`
+          <div class="kp-columns">${inkomenSection(k, down, 2, false)}${werkSection(k, down, 2, false)}</div>
+          ${afsprakenSection(k.afspraken)}`
         : ''}
       ${liveRegion('live-trajecten', html`<section aria-labelledby="trajecten">
         ${heading(2, 'Trajecten en rapportages', 'trajecten')}
