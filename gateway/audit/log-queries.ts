@@ -2,8 +2,8 @@
 // organisation and on a bounded time range, each served by an index (prisma/schema.prisma:
 // verwerking (actor_oin, actor_subject, start_time) and (subject_key, start_time); besluit
 // (actor_oin, decision, at) and (resource, at)), and pages by keyset (time, id), so a query reads
-// one page of one organisation's rows however big the logs grow, and stays correct once the lead
-// partitions both tables by month.
+// one page of one organisation's rows however big the logs grow; with both tables partitioned by
+// month (prisma/migrations/*_logboeken_per_maand), a period reads only its own months.
 import type { Besluit, Prisma, Verwerking } from '../db/generated/client.js';
 import type { ChainServices } from '../services.js';
 import { encodeCursor, type Cursor } from './input.js';
