@@ -114,12 +114,19 @@ export async function measureRawInserts(
   try {
     const prisma = database.prisma;
     const blocks: { id: string; consentId: string }[] = [];
+    const next = new Map<string, number>();
     for (const trajectId of trajectIds) {
       const consent = await prisma.consent.findFirstOrThrow({ where: { trajectId } });
-      const b = await prisma.rapportageBlok.create({ data: { trajectId, ribOin: ORG.aandeslag.oin, openedBy: 'bench' } });
+      // Made in the first round, written on in the next ones.
+      const b = await prisma.rapportageBlok.upsert({
+        where: { trajectId_ribOin: { trajectId, ribOin: ORG.aandeslag.oin } },
+        create: { trajectId, ribOin: ORG.aandeslag.oin, openedBy: 'bench' },
+        update: {},
+      });
+      const last = await prisma.rapportage.findFirst({ where: { blokId: b.id }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
       blocks.push({ id: b.id, consentId: consent.id });
+      next.set(b.id, (last?.sequence ?? 0) + 1);
     }
-    const next = new Map(blocks.map((b) => [b.id, 1]));
     const b = reportBody();
     const insertOne = async (block: { id: string; consentId: string }) => {
       const sequence = next.get(block.id)!;
