@@ -11,6 +11,7 @@ import type { PrismaClient } from './db/generated/client.js';
 import { createConsentService, type ConsentService } from './consent/service.js';
 import { createInternalTokens, type InternalTokens } from './graph/internal-token.js';
 import { createKlantAccess, type KlantAccess } from './graph/klant-access.js';
+import { createReportAppender, type ReportAppender } from './rapportage/append-batch.js';
 import { createChainHeadSigner, type ChainHeadSigner } from './rapportage/chain-head.js';
 import { createConsentGrantLimit } from './limits/consent-grants.js';
 import { createSharedCounters, type SharedCounters } from './limits/counters.js';
@@ -39,6 +40,8 @@ export interface ChainServices {
   klantAccess: KlantAccess;
   /** Signs and checks the rapportage blocks' chain heads (key from the configuration, not the database). */
   chainHeads: ChainHeadSigner;
+  /** Writes report uploads, concurrent ones in one transaction (gateway/rapportage/append-batch.ts). */
+  reportAppends: ReportAppender;
   /** The gateway's circuit breaker towards each partner adapter, by partner (gateway/graph/adapter-circuit.ts); for /ready. */
   adapterCircuits: Map<string, AdapterCircuit>;
   /** Where the partners' adapters answer; filled in when they are up (gateway/runtime.ts). */
@@ -59,5 +62,6 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const adapterCircuits: ChainServices['adapterCircuits'] = new Map();
   const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente, gemeenteAgent: () => adapterCircuits.get('gemeente')?.agent });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, adapterCircuits, partnerUrls, limits };
+  const reportAppends = createReportAppender({ db, chainHeads, processingLog });
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, reportAppends, adapterCircuits, partnerUrls, limits };
 }

@@ -49,6 +49,8 @@ export interface ProcessingLog {
   drain(): Promise<void>;
   /** The rows for `insertProcessingSql`, for a caller writing them in its own transaction. */
   rowsJson(trace: TraceContext, entries: Processing[]): string;
+  /** The same rows as values, for a caller that sends the rows of several requests at once. */
+  rows(trace: TraceContext, entries: Processing[]): unknown[];
   /** The entries about one person, newest first, with the subject decrypted away. */
   forSubject(bsn: string, options?: { limit?: number; before?: Date }): Promise<ProcessingRecord[]>;
 }
@@ -123,6 +125,7 @@ export function createProcessingLog(db: Pick<Database, 'execute' | 'prisma'>, cr
   return {
     record: (trace, entries) => writer.add(rows(trace, entries)),
     rowsJson: (trace, entries) => JSON.stringify(rows(trace, entries)),
+    rows,
     drain: () => writer.drain(),
     async forSubject(bsn, options = {}) {
       const rows = await db.prisma.verwerking.findMany({
