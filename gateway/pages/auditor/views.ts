@@ -1,6 +1,7 @@
 // The auditor's tables and lists: processings (who, when, what, purpose, outcome), refusals (who,
 // when, why in words), employees' activity, anomaly signals with their follow-up. Log metadata
 // only; a client is named by BSN only where the lookup itself shows one (and is logged for them).
+import type { EmployeeActivity } from '../../audit/log-queries.js';
 import { reasonWords } from '../../audit/words.js';
 import { badge, paragraph } from '../shared/components.js';
 import { datum, datumTijd } from '../shared/format.js';
@@ -35,14 +36,8 @@ export interface Weigering {
 }
 export const WEIGERING_FIELDS = 'id op medewerker rol organisatie reden uitleg klantKenmerk trajectId';
 
-export interface Activiteit {
-  medewerker: string;
-  rol: string;
-  raadplegingen: number;
-  klanten: number;
-  verwerkingen: number;
-  weigeringen: number;
-}
+/** controleMedewerkers and the report's perMedewerker: the back end's own rows (strings and numbers, unchanged by JSON). */
+export type Activiteit = EmployeeActivity;
 export const ACTIVITEIT_FIELDS = 'medewerker rol raadplegingen klanten verwerkingen weigeringen';
 
 export interface Opvolging {
