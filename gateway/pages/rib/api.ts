@@ -4,23 +4,13 @@
 // module issues (as shared/bijlage-download.ts does for PDFs). So the consent check, the block rule,
 // idempotency, both logs and every refusal are the API's own; the pages only carry them to the coach.
 import type { FastifyInstance } from 'fastify';
+import type { BureauTraject as BackEndBureauTraject } from '../../rapportage/bureau-trajecten.js';
 import type { Pages } from '../shared/context.js';
 import { GraphRequestError, SessionExpiredError } from '../shared/graph-client.js';
 import type { PageSession } from '../shared/session.js';
-import type { Toestemming } from './words.js';
 
-export interface BureauTraject {
-  trajectId: string;
-  blokId: string;
-  titel: string;
-  startdatum: string;
-  einddatum: string;
-  klantnaam: string | null;
-  toestemming: Toestemming;
-  laatsteRapportageOp: string | null;
-  volgendeRapportageUiterlijk: string | null;
-  teLaat: boolean;
-}
+/** trajectenVanMijnBureau as the graph answers it: the back end's row (already strings, no dates) with the gemeente's name instead of its source. */
+export type BureauTraject = Omit<BackEndBureauTraject, 'naamBron'> & { klantnaam: string | null };
 
 export const BUREAU_TRAJECTEN = `query OnsBlok($id: ID) { trajectenVanMijnBureau(trajectId: $id) { trajectId blokId titel startdatum einddatum klantnaam
   toestemming { stand geldigTot ingetrokkenOp } laatsteRapportageOp volgendeRapportageUiterlijk teLaat } }`;
