@@ -73,6 +73,29 @@ describe('an address that names no page', () => {
   });
 });
 
+describe('the RIB pages and the RIB REST API share /rib', () => {
+  // Only /rib/v1 and below is the API; the rest of /rib is the bureau's pages.
+  it('an unknown page under /rib, opened in a browser, is the 404 page with a way to the bureau’s pages', async () => {
+    for (const path of ['/rib/iets-onbekends', '/rib/v1x', '/rib/trajecten/x/iets-onbekends']) {
+      const res = await get(path, BROWSER);
+      expectPage(res, 404, 'Deze pagina bestaat niet');
+      expect(res.text, path).toMatch(/href="\/rib">Naar /);
+    }
+  });
+
+  it('an unknown address under /rib/v1 stays problem+json, for a browser and for an API client', async () => {
+    for (const accept of [BROWSER, 'application/json', '*/*']) {
+      for (const path of ['/rib/v1', '/rib/v1/', '/rib/v1/iets-onbekends', '/rib/v1/trajecten/x/iets-onbekends']) {
+        expectProblem(await get(path, accept), 404, 'NOT_FOUND');
+      }
+    }
+  });
+
+  it('an API client asking for an unknown page under /rib gets the page, as for every role area', async () => {
+    expectPage(await get('/rib/iets-onbekends', 'application/json'), 404, 'Deze pagina bestaat niet');
+  });
+});
+
 describe('the APIs keep their answers', () => {
   it('unknown REST addresses and refusals are problem+json even for a browser', async () => {
     for (const path of ['/rib/v1/trajecten/x/onbekend', '/controle/v1/onbekend', '/toestemmingen/x/onbekend', '/.well-known/onbekend', '/bijlagen/x/y', '/health/x']) {
