@@ -60,7 +60,11 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
   const internalTokens = createInternalTokens(keys, config.publicUrl);
   const partnerUrls: ChainServices['partnerUrls'] = {};
   const adapterCircuits: ChainServices['adapterCircuits'] = new Map();
-  const klantAccess = createKlantAccess({ config, decisionLog, subjectKey: subjects.key, internalTokens, gemeenteUrl: () => partnerUrls.gemeente, gemeenteAgent: () => adapterCircuits.get('gemeente')?.agent });
+  const gemeente = () => {
+    const circuit = adapterCircuits.get('gemeente');
+    return partnerUrls.gemeente && circuit ? { url: partnerUrls.gemeente, agent: circuit.agent } : undefined;
+  };
+  const klantAccess = createKlantAccess({ decisionLog, subjectKey: subjects.key, internalTokens, gemeente });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
   const reportAppends = createReportAppender({ db, chainHeads, processingLog });
   return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, reportAppends, adapterCircuits, partnerUrls, limits };

@@ -5,11 +5,9 @@
 import type { Caller } from '../auth/caller.js';
 import { KetenError, forbidden } from '../errors.js';
 import { traceHeaders, type TraceContext } from '../logs/trace.js';
-import type { Config } from '../config.js';
 import type { DecisionLog } from '../logs/decision-log.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
 import type { InternalTokens } from './internal-token.js';
-import { request as undiciRequest } from 'undici';
 import type { AdapterCircuit } from './adapter-circuit.js';
 
 export const KLANT_POLICY = { id: 'ketenpoort:klantbeeld-op-caseload', version: '1' } as const;
@@ -28,43 +26,37 @@ export interface KlantAccess {
 }
 
 export interface KlantAccessDeps {
-  config: Readonly<Config>;
   decisionLog: DecisionLog;
   subjectKey(bsn: string): string;
   internalTokens: InternalTokens;
-  /** The gemeente adapter's /graphql URL, once the partners are up. */
-  gemeenteUrl(): string | undefined;
   /**
-   * The gateway's pool and circuit breaker towards the gemeente adapter (adapter-circuit.ts), once
-   * the graph is mounted: the question rides the same kept-alive connections as the view's own
-   * calls, and fails at once while the circuit is open.
+   * The gemeente adapter's /graphql URL and the gateway's pool and circuit breaker towards it
+   * (adapter-circuit.ts), both or neither: there once the graph is mounted, which is before the
+   * first request (graph/plugin.ts). The question rides the same kept-alive connections as the
+   * view's own calls, and fails at once while the circuit is open.
    */
-  gemeenteAgent(): AdapterCircuit['agent'] | undefined;
+  gemeente(): { url: string; agent: AdapterCircuit['agent'] } | undefined;
 }
 
 const MEMBERSHIP_QUERY = 'query($bsn: ID!) { caseloadLidmaatschap(bsn: $bsn) { gemeenteOin } }';
 
 export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
-  const gemeenteUrl = services.gemeenteUrl;
   const cache = new Map<string, { member: boolean; until: number }>();
 
   async function isOnCaseload(trace: TraceContext, caller: Extract<Caller, { oin: string }>, bsn: string): Promise<boolean> {
     const key = `${caller.oin}:${bsn}`;
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.member;
-    const url = gemeenteUrl();
-    if (!url) throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente cannot be asked about the caseload', { partner: 'gemeente' });
+    const gemeente = services.gemeente();
+    if (!gemeente) throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente cannot be asked about the caseload', { partner: 'gemeente' });
     const token = await services.internalTokens.get({ subgraph: 'gemeente', caller, purpose: ACTIVITIES.klantbeeld });
     let body: { data?: { caseloadLidmaatschap: unknown } | null; errors?: unknown[] };
     try {
       // undici's request, not fetch: no web streams in between, a tenth of the work per call.
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...traceHeaders(trace) };
       const payload = JSON.stringify({ query: MEMBERSHIP_QUERY, variables: { bsn } });
-      const target = new URL(url);
-      const agent = services.gemeenteAgent();
-      const res = agent
-        ? await agent.request({ origin: target.origin, path: target.pathname, method: 'POST', headers, body: payload })
-        : await undiciRequest(target, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(services.config.PARTNER_TIMEOUT_MS) });
+      const target = new URL(gemeente.url);
+      const res = await gemeente.agent.request({ origin: target.origin, path: target.pathname, method: 'POST', headers, body: payload });
       body = (await res.body.json()) as typeof body;
     } catch {
       throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente did not answer about the caseload', { partner: 'gemeente' });
