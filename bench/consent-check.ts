@@ -7,7 +7,7 @@ import type { Caller, OrganisationCaller } from '../gateway/auth/caller.js';
 import { loadConfig } from '../gateway/config.js';
 import { verifyConsentToken } from '../gateway/consent/consent-token.js';
 import { authorizeRibAction, type RibActionRequest } from '../gateway/consent/enforce.js';
-import { readLedger } from '../gateway/consent/ledger.js';
+import { readLedgers } from '../gateway/consent/ledger.js';
 import type { Database } from '../gateway/db/database.js';
 import { seedDemoData } from '../gateway/demo/seed.js';
 import { findDemoPerson } from '../gateway/demo/people.js';
@@ -84,7 +84,7 @@ async function main() {
     console.log(`  (cache hits ${a.consent.core.cache.stats.hits}, misses ${a.consent.core.cache.stats.misses})`);
     console.log('parts:');
     row('  token signature + claims (jose, ES256)', await timeIt(ITERATIONS, () => verifyConsentToken(a.keys, a.config.publicUrl, c.token)));
-    row('  ledger read (one query)', await timeIt(ITERATIONS, () => readLedger(a.prisma, c.id)));
+    row('  ledger read (one query)', await timeIt(ITERATIONS, () => readLedgers(a.db, [c.id])));
     row('  decision-log record (one insert)', await timeIt(ITERATIONS, () => a.decisionLog.record(traceFromHeader(undefined), {
       decision: 'permit', reason: 'bench', action: 'bench', resource: 'bench', policyId: 'bench', policyVersion: '0', information: {},
     })));

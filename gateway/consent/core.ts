@@ -2,6 +2,7 @@
 // end one (revoked by the client, given up by the RIB, trajectory ended, lapsed), and read the live
 // state for enforcement. Each change bumps `version`, appends a ConsentEvent in the same transaction,
 // and, for an end, reaches every instance's cache before the call returns (see cache.ts).
+import DataLoader from 'dataloader';
 import type { Caller } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/database.js';
@@ -15,7 +16,7 @@ import { createVerifiedTokens } from '../../lib/verified-tokens.js';
 import { createConsentCache, type ConsentCache } from './cache.js';
 import type { VerifiedConsentToken } from './consent-token.js';
 import { actorOf, logConsentProcessing, recordEvent, SYSTEM_ACTOR, type Actor, type EventType } from './events.js';
-import { readLedger, type LedgerState } from './ledger.js';
+import { readLedgers, type LedgerState } from './ledger.js';
 import { CONSENT_PURPOSE, toAuthorizationDetails, type ConsentScope } from './scopes.js';
 
 export interface ConsentDeps {
@@ -51,6 +52,15 @@ export interface ProcessingBy {
 export function createConsentCore({ config, db, processingLog, grantLimit }: ConsentDeps) {
   const prisma: Db = db.prisma;
   const cache: ConsentCache = createConsentCache(db, config.CONSENT_CACHE_TTL_MS);
+  // Every write reads its consent's ledger row (enforce.ts); concurrent checks share one query.
+  // No cache here: each load is a fresh read, made after the request it answers arrived.
+  const ledger = new DataLoader<string, LedgerState | undefined>(
+    async (ids) => {
+      const found = await readLedgers(db, ids);
+      return ids.map((id) => found.get(id));
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+  );
 
   async function createConsent(trace: TraceContext, client: Extract<Caller, { role: 'client' }>, c: NewConsent): Promise<ConsentWithHistory> {
     await grantLimit.take(client); // before anything is read or written
@@ -178,7 +188,7 @@ export function createConsentCore({ config, db, processingLog, grantLimit }: Con
         if (hit) return { state: hit, source: 'cache' };
       }
       const ticket = cache.ticket();
-      const state = await readLedger(prisma, consentId);
+      const state = await ledger.load(consentId);
       if (state) cache.put(state, ticket);
       return { state, source: 'ledger' };
     },

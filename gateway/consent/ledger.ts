@@ -1,8 +1,8 @@
-// The consent ledger's live state for one consent, in one round trip: the row's status, version and
+// The consent ledger's live state of a consent, in one round trip for any number of them: the row's status, version and
 // validity, the trajectory's status and whether the grantee's rapportage block is still open. This is
 // what every permit rests on, so it is one small indexed query (primary key + unique key lookups).
 import { dutchDayEndsAt, type DutchDay } from '../../lib/dutch-day.js';
-import type { Db } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import type { ErrorCode } from '../errors.js';
 import { grantedScopes, type ConsentScope } from './scopes.js';
 
@@ -38,16 +38,24 @@ interface Row {
   blok_open: boolean;
 }
 
-export async function readLedger(db: Db, consentId: string): Promise<LedgerState | undefined> {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT c.id, c.version, c.status::text AS status, c.valid_from, c.valid_through::text AS valid_through, c.grantee_oin,
-           c.traject_id, c.subject_bsn, c.authorization_details, t.status::text AS traject_status,
-           EXISTS (SELECT 1 FROM rapportage_blok b
-                    WHERE b.traject_id = c.traject_id AND b.rib_oin = c.grantee_oin AND b.status = 'open') AS blok_open
-      FROM consent c JOIN traject t ON t.id = c.traject_id
-     WHERE c.id = ${consentId}::uuid`;
-  const r = rows[0];
-  if (!r) return undefined;
+/**
+ * The live state of each consent asked for, in one query: concurrent permit checks share it
+ * (core.ts batches them per turn of the event loop). Straight through the driver (Database.query).
+ */
+export async function readLedgers(db: Pick<Database, 'query'>, consentIds: readonly string[]): Promise<Map<string, LedgerState>> {
+  const rows = await db.query<Row>(
+    `SELECT c.id, c.version, c.status::text AS status, c.valid_from, c.valid_through::text AS valid_through, c.grantee_oin,
+            c.traject_id, c.subject_bsn, c.authorization_details, t.status::text AS traject_status,
+            EXISTS (SELECT 1 FROM rapportage_blok b
+                     WHERE b.traject_id = c.traject_id AND b.rib_oin = c.grantee_oin AND b.status = 'open') AS blok_open
+       FROM consent c JOIN traject t ON t.id = c.traject_id
+      WHERE c.id = ANY($1::uuid[])`,
+    [consentIds],
+  );
+  return new Map(rows.map((r) => [r.id, stateOf(r)]));
+}
+
+function stateOf(r: Row): LedgerState {
   const details = typeof r.authorization_details === 'string' ? JSON.parse(r.authorization_details) : r.authorization_details;
   return {
     consentId: r.id,
