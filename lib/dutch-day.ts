@@ -46,8 +46,23 @@ export function addDays(day: DutchDay, n: number): DutchDay {
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + n)).toISOString().slice(0, 10);
 }
 
+// Every write's consent check asks when its consent's last day ends; the answer for a day never
+// changes within a process (the zone rules are loaded once), and asking Intl for it cost 1.5 % of
+// the CPU at 600 uploads/s. Bounded: emptied when full.
+const startsAt = new Map<DutchDay, number>();
+
 /** The moment a Dutch day begins: its 00:00 in Amsterdam (never in a DST gap: changes are at 02:00/03:00). */
 export function dutchDayStartsAt(day: DutchDay): Date {
+  let at = startsAt.get(day);
+  if (at === undefined) {
+    if (startsAt.size >= 10_000) startsAt.clear();
+    at = computeStartsAt(day);
+    startsAt.set(day, at);
+  }
+  return new Date(at);
+}
+
+function computeStartsAt(day: DutchDay): number {
   const wall = Date.parse(`${day}T00:00:00Z`);
   let at = wall;
   // Two rounds: the offset at the guess, then at the corrected instant (they differ only near a change).
@@ -56,7 +71,7 @@ export function dutchDayStartsAt(day: DutchDay): Date {
     const offset = Date.UTC(f.y, f.mo - 1, f.d, f.h, f.mi, f.s) - Math.floor(at / 1000) * 1000;
     at = wall - offset;
   }
-  return new Date(at);
+  return at;
 }
 
 /** The moment a Dutch day is over: 00:00 of the next day in Amsterdam. Valid "tot en met" `day` means before this. */

@@ -66,6 +66,8 @@ export function createReportAppender(
 ): ReportAppender {
   // Bounded so one transaction does not hold many blocks' locks for long.
   const maxBatch = options.maxBatch ?? 50;
+  // One batch at a time per instance. Two at once (they could not deadlock: blocks are locked in id
+  // order) measured worse, 33–45 % of the raw insert rate against 50–53 %: smaller batches, more commits.
   let queue: Pending[] = [];
   let inFlight = false;
 
