@@ -117,8 +117,8 @@ export function createReportAppender(
 
 type OpenBlok = ReturnType<typeof openBlok>;
 
-/** The block's own rule (open, this RIB's, trajectory active), for one upload. */
-function openBlok(r: LockedBlock | undefined) {
+/** The block's own rule (open, this RIB's, trajectory active), for one upload (also an attachment's: store.ts). */
+export function openBlok(r: LockedBlock | undefined) {
   if (!r) throw new BlokDenial('FORBIDDEN', 'no-blok', 'this trajectory has no rapportage block for your organisation');
   if (r.traject_status !== 'active') throw new BlokDenial('FORBIDDEN', 'traject-ended', 'the trajectory has ended; its block is closed');
   if (r.status !== 'open') throw new BlokDenial('FORBIDDEN', 'blok-closed', 'your block for this trajectory is closed');

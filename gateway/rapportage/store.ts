@@ -11,7 +11,8 @@ import { RibPermit } from '../consent/enforce.js';
 import type { Prisma } from '../db/generated/client.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
-import type { AppendOutcome } from './append-batch.js';
+import { openBlok, type AppendOutcome } from './append-batch.js';
+import type { LockedBlock } from './append-sql.js';
 import { headOfReport } from './chain-head.js';
 import { requestHashOf } from './idempotency.js';
 import { BlokDenial, denyBlok, type BlokDecision } from './policy.js';
@@ -35,44 +36,19 @@ export interface AppendResult {
   replayed: boolean;
 }
 
-interface LockedRow {
-  id: string;
-  status: string;
-  traject_id: string;
-  traject_status: string;
-  gemeente_oin: string;
-  subject_bsn: string;
-  starts_on: string;
-  ends_on: string;
-  rib_name: string;
-}
-
 /**
  * Locks and returns the caller's block of the trajectory with what the write needs to know, in one
  * round trip. `FOR UPDATE OF b` serialises writes to one block, so sequence numbers and prevHash
  * never race, while writes to other blocks go on in parallel.
  */
 export async function lockBlock(tx: Tx, trajectId: string, ribOin: string) {
-  const rows = await tx.$queryRaw<LockedRow[]>`
-    SELECT b.id, b.status::text AS status, b.traject_id, t.status::text AS traject_status, t.gemeente_oin, t.subject_bsn,
+  const rows = await tx.$queryRaw<LockedBlock[]>`
+    SELECT b.id, b.traject_id, b.rib_oin, b.status::text AS status, t.status::text AS traject_status, t.gemeente_oin, t.subject_bsn,
            to_char(t.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(t.ends_on, 'YYYY-MM-DD') AS ends_on, o.name AS rib_name
       FROM rapportage_blok b JOIN traject t ON t.id = b.traject_id JOIN organisation o ON o.oin = b.rib_oin
      WHERE b.traject_id = ${trajectId}::uuid AND b.rib_oin = ${ribOin}
        FOR UPDATE OF b`;
-  const r = rows[0];
-  if (!r) throw new BlokDenial('FORBIDDEN', 'no-blok', 'this trajectory has no rapportage block for your organisation');
-  if (r.traject_status !== 'active') throw new BlokDenial('FORBIDDEN', 'traject-ended', 'the trajectory has ended; its block is closed');
-  if (r.status !== 'open') throw new BlokDenial('FORBIDDEN', 'blok-closed', 'your block for this trajectory is closed');
-  return {
-    id: r.id,
-    trajectId: r.traject_id,
-    ribOin,
-    ribName: r.rib_name,
-    gemeenteOin: r.gemeente_oin.trim(),
-    subjectBsn: r.subject_bsn.trim(),
-    startsOn: new Date(`${r.starts_on}T00:00:00Z`),
-    endsOn: new Date(`${r.ends_on}T00:00:00Z`),
-  };
+  return { ...openBlok(rows[0]), trajectId, ribOin };
 }
 
 /** The permit must be for exactly this write by exactly this caller (checked at run time too). */
