@@ -26,6 +26,8 @@ export interface Recorders {
   decision(decision: 'permit' | 'deny', policy: string, reason: string): void;
   /** One batched write of the processing or decision log (group commit). */
   logWrite(log: 'processing' | 'decision', rows: number, seconds: number): void;
+  /** One transaction of the report appender: how many uploads it wrote together. */
+  uploadBatch(uploads: number): void;
   /** A request refused for its rate (429) or for load (503 from load shedding). */
   refused(kind: 'rate-limit' | 'overload', route: string): void;
 }
@@ -37,6 +39,7 @@ const noop: Recorders = {
   breakerState() {},
   decision() {},
   logWrite() {},
+  uploadBatch() {},
   refused() {},
 };
 
@@ -68,6 +71,7 @@ export const METRIC_NAMES = [
   'ketenpoort_authorization_decisions_total',
   'ketenpoort_log_write_duration_seconds',
   'ketenpoort_log_write_rows_total',
+  'ketenpoort_upload_batch_size',
   'ketenpoort_db_pool_connections',
   'ketenpoort_refusals_total',
   'nodejs_eventloop_lag_seconds',
@@ -122,6 +126,11 @@ export function enableMetrics(): client.Registry {
     help: 'Rows written to the processing and decision logs',
     labelNames: ['log'],
   });
+  const uploadBatch = new client.Histogram({
+    name: 'ketenpoort_upload_batch_size',
+    help: 'Report uploads written in one transaction by the report appender (concurrent uploads share one)',
+    buckets: [1, 2, 5, 10, 20, 50],
+  });
   new client.Gauge({
     name: 'ketenpoort_db_pool_connections',
     help: 'Database connections of this process by state (total, idle, waiting: requests queued for one)',
@@ -163,6 +172,7 @@ export function enableMetrics(): client.Registry {
       logWrite.labels(log).observe(seconds);
       logRows.labels(log).inc(rows);
     },
+    uploadBatch: (uploads) => uploadBatch.observe(uploads),
     refused: (kind, route) => refusals.labels(kind, route).inc(),
   };
   return register;

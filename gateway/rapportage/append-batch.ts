@@ -11,6 +11,7 @@
 // upload is tried again alone, so one upload's problem fails only that upload.
 // Several uploads to one block in a batch are chained in their order of arrival.
 import { randomUUID } from 'node:crypto';
+import { metrics } from '../../lib/metrics.js';
 import type { Caller } from '../auth/caller.js';
 import type { Database, SqlClient } from '../db/database.js';
 import { badInput, KetenError } from '../errors.js';
@@ -75,6 +76,7 @@ export function createReportAppender(
     let results: Result[];
     try {
       results = await deps.db.transaction((sql) => writeBatch(sql, deps, batch.map((p) => p.job)));
+      metrics.uploadBatch(batch.length);
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       // Which upload broke the write? Each alone decides its own fate.
