@@ -10,9 +10,6 @@ import type { BreakerOptions } from './common/circuit-breaker.js';
 import { PARTNERS, type Partner } from './common/partner.js';
 import type { SandboxOptions } from './common/sandbox-app.js';
 import { randomCredential } from './common/sandbox-credential.js';
-import { createCwiAdapter, createCwiSandbox } from './cwi/index.js';
-import { createGemeenteAdapter, createGemeenteSandbox } from './gemeente/index.js';
-import { createUwvAdapter, createUwvSandbox } from './uwv/index.js';
 
 export type { Partner } from './common/partner.js';
 
@@ -55,16 +52,29 @@ export interface Partners {
   close(): Promise<void>;
 }
 
-const SANDBOXES: Record<Partner, (o: SandboxOptions) => FastifyInstance> = {
-  uwv: createUwvSandbox,
-  cwi: createCwiSandbox,
-  gemeente: createGemeenteSandbox,
+export interface PartnerModule {
+  sandbox(o: SandboxOptions): FastifyInstance;
+  adapter(o: AdapterOptions): FastifyInstance;
+}
+// Loaded only for a partner this process runs: a gateway whose adapters run beside their partners
+// (production, the benchmark) does not carry the adapters' and sandboxes' code and data.
+const MODULES: Record<Partner, () => Promise<PartnerModule>> = {
+  uwv: async () => {
+    const m = await import('./uwv/index.js');
+    return { sandbox: m.createUwvSandbox, adapter: m.createUwvAdapter };
+  },
+  cwi: async () => {
+    const m = await import('./cwi/index.js');
+    return { sandbox: m.createCwiSandbox, adapter: m.createCwiAdapter };
+  },
+  gemeente: async () => {
+    const m = await import('./gemeente/index.js');
+    return { sandbox: m.createGemeenteSandbox, adapter: m.createGemeenteAdapter };
+  },
 };
-const ADAPTERS: Record<Partner, (o: AdapterOptions) => FastifyInstance> = {
-  uwv: createUwvAdapter,
-  cwi: createCwiAdapter,
-  gemeente: createGemeenteAdapter,
-};
+/** A partner's sandbox and adapter factories, loaded on first use. */
+export const partnerModule = (partner: Partner): Promise<PartnerModule> => MODULES[partner]();
+
 const LOOPBACK = '127.0.0.1';
 /** In-process, the gateway logs each request with its trace id; partner request lines would be
  * duplicates (several per gateway request), so they appear only when debugging. */
@@ -105,10 +115,11 @@ export async function startPartners(options: PartnerOptions): Promise<Partners> 
       urls[partner] = graphqlUrl(configured);
       return;
     }
+    const module = await partnerModule(partner);
     let source = options.sources?.[partner];
     if (!source) {
       const credential = randomCredential();
-      const sandbox = SANDBOXES[partner]({
+      const sandbox = module.sandbox({
         credential,
         latencyMs: options.sandboxLatencyMs,
         populationSize: options.sandboxPopulation,
@@ -119,7 +130,7 @@ export async function startPartners(options: PartnerOptions): Promise<Partners> 
       source = { url: await sandbox.listen({ host: LOOPBACK, port: 0 }), credential };
       sandboxUrls[partner] = source.url;
     }
-    const adapter = ADAPTERS[partner]({
+    const adapter = module.adapter({
       sourceUrl: source.url,
       sourceCredential: source.credential,
       gatewayIssuer: options.gatewayIssuer,

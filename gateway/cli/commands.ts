@@ -11,13 +11,9 @@ import { adapterCommand, sandboxCommand } from './partner-commands.js';
 import { verifyChainCommand } from './rapportage-commands.js';
 import { printDevToken } from './token-command.js';
 
-export class UsageError extends Error {}
+import { UsageError, type Command } from './command.js';
 
-export interface Command {
-  summary: string;
-  help: string;
-  run(args: string[]): Promise<number | void>;
-}
+export { UsageError, type Command };
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, help: string) {
   try {

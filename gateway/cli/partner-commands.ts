@@ -5,12 +5,10 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { createRemoteJWKSet } from 'jose';
 import { isPartner, PARTNERS, type Partner } from '../../adapters/common/partner.js';
-import { createCwiAdapter, createCwiSandbox } from '../../adapters/cwi/index.js';
-import { createGemeenteAdapter, createGemeenteSandbox } from '../../adapters/gemeente/index.js';
-import { createUwvAdapter, createUwvSandbox } from '../../adapters/uwv/index.js';
+import { partnerModule } from '../../adapters/start.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { configuredSource, sourceUrlSetting } from '../partner-sources.js';
-import { UsageError, type Command } from './commands.js';
+import { UsageError, type Command } from './command.js';
 import { startMetricsServer } from '../../lib/metrics-server.js';
 import { shutdownTracing, tracingOn } from '../../lib/tracing.js';
 
@@ -51,8 +49,6 @@ Settings (environment):
   METRICS_PORT         serve Prometheus metrics at /metrics on this port (default: off)
   LOG_LEVEL            pino level (default info)`;
 
-const SANDBOXES = { uwv: createUwvSandbox, cwi: createCwiSandbox, gemeente: createGemeenteSandbox };
-const ADAPTERS = { uwv: createUwvAdapter, cwi: createCwiAdapter, gemeente: createGemeenteAdapter };
 
 /** The partner named on the command line; undefined after --help. */
 function partnerFrom(args: string[], help: string): Partner | undefined {
@@ -114,7 +110,7 @@ export const sandboxCommand: Command = {
     const config = loadConfig(process.env, 'partner');
     if (config.production) throw new ConfigError('NODE_ENV', 'is production: sandboxes are synthetic partners, never in production');
     if (!config.SANDBOX_CREDENTIAL) throw new ConfigError('SANDBOX_CREDENTIAL', `is required for ketenpoort sandbox (the bearer secret its adapter sends as ${partner.toUpperCase()}_SOURCE_CREDENTIAL)`);
-    const app = SANDBOXES[partner]({
+    const app = (await partnerModule(partner)).sandbox({
       credential: config.SANDBOX_CREDENTIAL,
       latencyMs: config.SANDBOX_LATENCY_MS,
       logLevel: config.LOG_LEVEL,
@@ -136,7 +132,7 @@ export const adapterCommand: Command = {
     if (!config.GATEWAY_JWKS_URL) throw new ConfigError('GATEWAY_JWKS_URL', 'is required for ketenpoort adapter (the gateway publishes its internal signing keys there)');
     // Before the adapter exists, so its partner calls and circuit breaker are measured from the start.
     if (config.METRICS_PORT !== undefined) await startMetricsServer({ port: config.METRICS_PORT, host: config.METRICS_HOST, token: config.METRICS_TOKEN });
-    const app = ADAPTERS[partner]({
+    const app = (await partnerModule(partner)).adapter({
       sourceUrl: source.url,
       sourceCredential: source.credential,
       gatewayIssuer: config.publicUrl,

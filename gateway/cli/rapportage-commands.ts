@@ -11,7 +11,7 @@ import type { ChainResult } from '../rapportage/chain.js';
 import { parseReceipts, verifyAnchoredChains } from '../rapportage/chain-anchor.js';
 import { createChainHeadSigner } from '../rapportage/chain-head.js';
 import { openConfiguredDatabase } from '../runtime.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
