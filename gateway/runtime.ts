@@ -41,7 +41,7 @@ export interface RuntimeOptions {
 }
 
 export function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: join(config.dataDir, 'pglite') });
+  return openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, dataDir: join(config.dataDir, 'pglite'), pgliteSharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB });
 }
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {

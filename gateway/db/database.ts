@@ -61,10 +61,12 @@ export interface DatabaseOptions {
   schema?: string;
   /** PGlite data folder; `memory://` keeps nothing. */
   dataDir: string;
+  /** PGlite's shared_buffers in MB (PGLITE_SHARED_BUFFERS_MB); PostgreSQL's default when absent. */
+  pgliteSharedBuffersMb?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.schema) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.schema) : openPglite(options.dataDir, options.pgliteSharedBuffersMb);
 }
 
 function withSearchPath(url: string, schema: string | undefined): string {
@@ -141,7 +143,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, sharedBuffersMb: number | undefined): Promise<Database> {
   let unlock = async () => {};
   if (!dataDir.startsWith('memory://')) {
     await mkdir(dataDir, { recursive: true });
@@ -149,7 +151,11 @@ async function openPglite(dataDir: string): Promise<Database> {
   }
   // Loaded only when used: PGlite's module alone costs ~45 MB, wasted on a PostgreSQL server.
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-  const client = await PGlite.create(dataDir).catch(async (err) => {
+  // PostgreSQL clears its whole buffer pool at start-up, and in WASM every page it writes stays
+  // resident: the default 128 MB pool was ~110 MB of the gateway's idle RSS on PGlite, whatever
+  // the size of the data. Below that pool the files are still read through the OS page cache.
+  const startParams = sharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] : undefined;
+  const client = await PGlite.create(dataDir, { startParams }).catch(async (err) => {
     await unlock();
     throw err;
   });

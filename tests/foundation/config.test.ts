@@ -24,6 +24,8 @@ describe('configuration', () => {
     [{ AUDIT_WORKING_HOURS: '19:00-07:00' }, 'AUDIT_WORKING_HOURS'],
     [{ AUDIT_WORKING_DAYS: 'maandag' }, 'AUDIT_WORKING_DAYS'],
     [{ AUDIT_WORKING_DAYS: 'vr-ma' }, 'AUDIT_WORKING_DAYS'],
+    [{ PGLITE_SHARED_BUFFERS_MB: '0' }, 'PGLITE_SHARED_BUFFERS_MB'],
+    [{ PGLITE_SHARED_BUFFERS_MB: '16MB' }, 'PGLITE_SHARED_BUFFERS_MB'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
