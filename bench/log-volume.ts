@@ -1,6 +1,7 @@
 // `npm run bench:logs`: does a processing log of years slow Ketenpoort down? Starts the partners
 // (each its own process), `ketenpoort serve --demo` on a fresh PostgreSQL database, and measures
-// twice: on the empty log, and after filling it with --rows processing-log rows (and a fifth as
+// twice: on a log holding only the real clients' own rows (60 each, so the client's page has its
+// full 50 lines in both phases), and after filling it with --rows processing-log rows (and a fifth as
 // many decisions) spread over the last 24 months, each month in its own partition as two years of
 // use leave them. Measured each time: the one-client view under load (20 connections, rotating
 // through the caseload) and the client's own processing log ("wat is er met mijn gegevens
@@ -51,6 +52,8 @@ const connections = Number(values.connections);
 const SUBJECTS = 40_000;
 const MONTHS = 24;
 const CHUNK = 1_000_000;
+/** Rows each real subject has before the big fill: more than the page of 50 the client reads. */
+const OWN_PAGE = 60;
 
 const VIEW = 'query Klantbeeld($bsn: ID!) { klant(bsn: $bsn) { bsn naam { volledigeNaam } telefoon bijstand { status bedragPerMaand } uitkeringen { soort status bedragPerMaand } inschrijving { status } } }';
 const MY_LOG = 'query Verwerkingen($aantal: Int, $eerderDan: String) { mijnVerwerkingen(aantal: $aantal, eerderDan: $eerderDan) { tekst op organisatie soort } }';
@@ -77,11 +80,15 @@ try {
     const clients = demoPeople().filter((p) => p.role === 'client' && p.bsn);
     const clientIds = clients.map((c) => c.id);
 
+    // Every real subject gets a full page of its own first, so both phases word the same 50 lines
+    // for the client and only the size of the log around them differs.
+    const real = [...caseload, ...clients.map((c) => c.bsn!)];
+    await fill(db, real, { rows: OWN_PAGE * new Set(real).size, spread: new Set(real).size, offset: 1e12 });
     const before = await measureBoth(kp, caseload, clientIds);
-    await fill(db, [...caseload, ...clients.map((c) => c.bsn!)]);
+    await fill(db, real, { rows, spread: SUBJECTS });
     const after = await measureBoth(kp, caseload, clientIds);
 
-    console.log(`\nmedians of ${rounds} rounds        empty log                      ${rows.toLocaleString('en')} rows`);
+    console.log(`\nmedians of ${rounds} rounds        clients' own rows only          ${rows.toLocaleString('en')} rows more`);
     for (const [name, a, b] of [['view, 20 connections', before.view, after.view], ['my processing log, alone', before.myLog, after.myLog]] as const) {
       const cell = (r: LoadResult) => `${String(r.rps).padStart(7)} req/s p50 ${String(r.p50_ms).padStart(3)} ms p99 ${String(r.p99_ms).padStart(4)} ms`;
       console.log(`${name.padEnd(26)} ${cell(a)}   ${cell(b)}${a.errors + b.errors ? `  errors ${a.errors + b.errors}` : ''}`);
@@ -153,9 +160,10 @@ async function measureBoth(k: KetenpoortTarget, bsns: string[], clientIds: strin
  * the first of them the real keys of the caseload's and the demo clients' BSNs (the gateway's
  * development LOG_SUBJECT_KEY, as the bench's gateway runs), the rest random-looking hashes like
  * the HMAC keys of production, so every subject has about rows / SUBJECTS rows. Times spread
- * evenly over the last MONTHS months, every month in its own partition.
+ * evenly over the last MONTHS months, every month in its own partition. With `spread` equal to
+ * the number of real subjects, every row is theirs; `offset` keeps a second fill's ids apart.
  */
-async function fill(db: pg.Client, realBsns: string[]) {
+async function fill(db: pg.Client, realBsns: string[], { rows, spread, offset = 0 }: { rows: number; spread: number; offset?: number }) {
   const subjects = createSubjectCrypto(loadConfig({ NODE_ENV: 'development' }).logSubjectKey);
   const realKeys = [...new Set(realBsns)].map((b) => subjects.key(b));
   const encrypted = subjects.encrypt(realBsns[0]!);
@@ -174,10 +182,10 @@ async function fill(db: pg.Client, realBsns: string[]) {
        SELECT md5(i::text), substr(md5('s' || i), 1, 16), substr(md5('p' || i), 1, 16), 'klantbeeld bekeken',
               now() - make_interval(secs => (i::bigint * 7919) % $3), now() - make_interval(secs => (i::bigint * 7919) % $3) + interval '40 ms',
               'OK', $4, $5,
-              CASE WHEN i % ${SUBJECTS} < cardinality($6::text[]) THEN ($6::text[])[(i % ${SUBJECTS})::int + 1] ELSE encode(sha256(('subject' || i % ${SUBJECTS})::bytea), 'hex') END,
+              CASE WHEN i % ${spread} < cardinality($6::text[]) THEN ($6::text[])[(i % ${spread})::int + 1] ELSE encode(sha256(('subject' || i % ${spread})::bytea), 'hex') END,
               $7, ($8::text[])[(i % cardinality($8::text[]))::int + 1], 'klantmanager', 'read', ARRAY['cwi', 'gemeente', 'uwv'], ARRAY['bijstand', 'naam', 'uitkeringen']
          FROM generate_series($1::bigint, $2::bigint - 1) i`,
-      [from, to, span, ACTIVITIES.klantbeeld, encrypted, realKeys, ORG.amsterdam.oin, actors],
+      [offset + from, offset + to, span, ACTIVITIES.klantbeeld, encrypted, realKeys, ORG.amsterdam.oin, actors],
     );
     process.stdout.write(`\r  filled ${to.toLocaleString('en')} processing-log rows in ${Math.round((performance.now() - started) / 1000)} s`);
   }
@@ -188,10 +196,10 @@ async function fill(db: pg.Client, realBsns: string[]) {
       `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version, actor_oin, actor_subject, actor_role, information)
        SELECT md5('b' || i), substr(md5('bs' || i), 1, 16), now() - make_interval(secs => (i::bigint * 7919) % $3),
               CASE WHEN i % 50 = 0 THEN 'deny' ELSE 'permit' END, CASE WHEN i % 50 = 0 THEN 'not-on-caseload' ELSE 'on-caseload' END,
-              'klantbeeld:lezen', 'klant:' || encode(sha256(('subject' || i % ${SUBJECTS})::bytea), 'hex'),
+              'klantbeeld:lezen', 'klant:' || encode(sha256(('subject' || i % ${spread})::bytea), 'hex'),
               'ketenpoort:klantbeeld-op-caseload', '1', $4, ($5::text[])[(i % cardinality($5::text[]))::int + 1], 'klantmanager', '{}'
          FROM generate_series($1::bigint, $2::bigint - 1) i`,
-      [from, to, span, ORG.amsterdam.oin, actors],
+      [offset + from, offset + to, span, ORG.amsterdam.oin, actors],
     );
   }
   process.stdout.write(`\r  filled ${rows.toLocaleString('en')} processing-log rows and ${decisions.toLocaleString('en')} decisions in ${Math.round((performance.now() - started) / 1000)} s\n`);
