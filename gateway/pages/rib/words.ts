@@ -5,14 +5,7 @@
 import { badge } from '../shared/components.js';
 import { datum } from '../shared/format.js';
 import { html, type SafeHtml } from '../shared/html.js';
-
-export type Stand = 'geen' | 'gevraagd' | 'actief' | 'ingetrokken' | 'verlopen' | 'beeindigd';
-
-export interface Toestemming {
-  stand: Stand;
-  geldigTot: string | null;
-  ingetrokkenOp: string | null;
-}
+import type { BlokToestemming as Toestemming } from '../../rapportage/block-consent.js';
 
 /** Only while the consent is active can the bureau write; the back end decides again on every send. */
 export const kanSchrijven = (t: Toestemming) => t.stand === 'actief';
