@@ -25,17 +25,15 @@ export interface Database {
   /** Runs `fn` while holding a database-wide advisory lock (serialises migrations across instances). */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   /**
-   * One SQL statement with parameters, straight through the driver. Only for the append-only
-   * logs' batched inserts (gateway/logs): Prisma's raw-query path serialises every parameter
-   * array through its query interpreter, which for a 300-client caseload page cost ~4 ms of CPU
-   * and, with 20 such pages at once, ~300 MB of peak memory, against ~0.8 ms here
-   * (bench/compare.ts, caseload300). Everything else goes through Prisma.
-   */
-  execute(sql: string, params: unknown[]): Promise<void>;
-  /**
-   * One SQL statement straight through the driver, returning its rows. Only for the reads on the
-   * report upload's path (the consent ledger, gateway/consent/ledger.ts): through Prisma's raw
-   * query that one small read cost 11 % of the gateway's CPU at 430 uploads/s.
+   * One SQL statement straight through the driver, returning its rows. Only for the hot paths:
+   * - the append-only logs' batched inserts (gateway/logs): Prisma's raw-query path serialises
+   *   every parameter array through its query interpreter, which for a 300-client caseload page
+   *   cost ~4 ms of CPU and, with 20 such pages at once, ~300 MB of peak memory, against ~0.8 ms
+   *   here (bench/compare.ts, caseload300);
+   * - the reads on the report upload's path (the consent ledger, gateway/consent/ledger.ts):
+   *   through Prisma's raw query that one small read cost 11 % of the gateway's CPU at 430
+   *   uploads/s.
+   * Everything else goes through Prisma.
    */
   query<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
   /**
@@ -107,9 +105,6 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
         await client.end().catch(() => {});
       }
     },
-    async execute(sql, params) {
-      await pool.query(sql, params);
-    },
     async query(sql, params) {
       return (await pool.query(sql, params)).rows;
     },
@@ -168,9 +163,6 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined):
     adapterFactory,
     // PGlite is one process with one connection: nothing to race against.
     withLock: (_key, fn) => fn(),
-    async execute(sql, params) {
-      await client.query(sql, params);
-    },
     async query(sql, params) {
       return (await client.query(sql, params)).rows as never;
     },

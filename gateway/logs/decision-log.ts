@@ -71,8 +71,8 @@ function toRow(trace: TraceContext, d: Decision & DecisionIdentity) {
   };
 }
 
-export function createDecisionLog(db: Pick<Database, 'execute'>): DecisionLog {
-  const writer = createGroupCommit<Row>((rows) => db.execute(INSERT, [JSON.stringify(rows)]), {
+export function createDecisionLog(db: Pick<Database, 'query'>): DecisionLog {
+  const writer = createGroupCommit<Row>(async (rows) => void (await db.query(INSERT, [JSON.stringify(rows)])), {
     onWritten: (rows, seconds) => metrics.logWrite('decision', rows, seconds),
   });
   return {

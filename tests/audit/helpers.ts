@@ -58,7 +58,7 @@ export async function writeProcessings(t: TestApp, rows: PastProcessing[]) {
       ]),
     ),
   );
-  for (let i = 0; i < json.length; i += 500) await t.db.execute(insertProcessingSql(1), [JSON.stringify(json.slice(i, i + 500))]);
+  for (let i = 0; i < json.length; i += 500) await t.db.query(insertProcessingSql(1), [JSON.stringify(json.slice(i, i + 500))]);
 }
 
 export interface PastRefusal {

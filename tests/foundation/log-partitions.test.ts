@@ -193,7 +193,7 @@ describe('the migration to monthly partitions', () => {
       // Written as the gateway wrote them before the migration (decisions took the database's time).
       const oldSpan = await writeProcessing(db, oldAt);
       const recentSpan = await writeProcessing(db, recent);
-      await db.execute(
+      await db.query(
         `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version, information)
          VALUES ($1, $2, $3, 'deny', 'test', 'a', 'r', 'p', '1', '{}')`,
         [newTraceId(), 'aaaaaaaaaaaaaaaa', oldAt],

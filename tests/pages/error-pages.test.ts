@@ -173,7 +173,7 @@ describe('what the server cannot take, and what fails inside', () => {
     const v = new Visitor(t.url);
     await v.login('km-jan');
     // A real failure inside: the signals' table is gone (as after a botched migration).
-    await t.db.execute('ALTER TABLE signalering RENAME TO signalering_weg', []);
+    await t.db.query('ALTER TABLE signalering RENAME TO signalering_weg', []);
     try {
       const res = await get('/klantmanager', BROWSER, cookieOf(v));
       expectPage(res, 500, 'Er ging iets mis');
@@ -188,7 +188,7 @@ describe('what the server cannot take, and what fails inside', () => {
       expect(api.headers.get('content-type')).toContain('application/json');
       expect(((await api.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('INTERNAL');
     } finally {
-      await t.db.execute('ALTER TABLE signalering_weg RENAME TO signalering', []);
+      await t.db.query('ALTER TABLE signalering_weg RENAME TO signalering', []);
     }
     expect((await get('/klantmanager', BROWSER, cookieOf(v))).status).toBe(200);
   });
