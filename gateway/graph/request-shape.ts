@@ -24,12 +24,15 @@ function jsonParameter(name: string, raw: unknown): unknown {
 
 /**
  * mercurius takes a query that is not GraphQL but parses as JSON for a ready-made syntax tree, and
- * graphql-js then fails on a made-up tree with a TypeError. GraphQL text never parses as JSON (a
- * shorthand query `{ a }` fails at its second token), so the check costs one failed parse at most.
+ * graphql-js then fails on a made-up tree: a TypeError for an object, "Must provide document." for
+ * a scalar such as `0` or `null`. Either would be INTERNAL. No GraphQL document parses as JSON (a
+ * shorthand query `{ a }` fails at its second token, and a lone `true` or `0` is no document), so
+ * the check costs one failed parse at most, and none for `query …`, `mutation …` or `subscription …`.
  */
+const JSON_START = /^[{["\-0-9tfn]/;
+
 function isJsonText(query: string): boolean {
-  const first = query.trimStart()[0];
-  if (first !== '{' && first !== '[' && first !== '"') return false;
+  if (!JSON_START.test(query.trimStart())) return false;
   try {
     JSON.parse(query);
     return true;
@@ -38,13 +41,19 @@ function isJsonText(query: string): boolean {
   }
 }
 
+const isGraphqlBody = (request: FastifyRequest) =>
+  request.method === 'POST' && /^\s*application\/graphql\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+
 export function checkRequestShape(request: FastifyRequest): void {
   if (request.method !== 'GET' && request.method !== 'POST') return;
   const params = (request.method === 'GET' ? request.query : request.body) as unknown;
   if (!isPlainObject(params)) throw bad('the request must be a JSON object with a query');
   const { query, operationName } = params;
   if (typeof query !== 'string' || query.trim() === '') throw bad('query must be a non-empty string');
-  if (isJsonText(query)) throw bad('query must be GraphQL text, not JSON');
+  if (isJsonText(query)) {
+    // With application/graphql the body is the query (mercurius wraps it as `{ query }`).
+    throw bad(isGraphqlBody(request) ? 'the request body must be a GraphQL document, not JSON' : 'query must be GraphQL text, not JSON');
+  }
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     throw bad('operationName must be a string');
   }

@@ -25,6 +25,15 @@ afterAll(() => t?.close());
 const json = { 'content-type': 'application/json' };
 const auth = () => ({ authorization: `Bearer ${token}` });
 
+/** Rows in every table a GraphQL request could write: a refused request leaves them as they were. */
+async function written() {
+  const p = t.db.prisma;
+  const [besluit, verwerking, consent, consentEvent, consentRequest, rapportage] = await Promise.all([
+    p.besluit.count(), p.verwerking.count(), p.consent.count(), p.consentEvent.count(), p.consentRequest.count(), p.rapportage.count(),
+  ]);
+  return { besluit, verwerking, consent, consentEvent, consentRequest, rapportage };
+}
+
 async function graphql(init: RequestInit & { headers?: Record<string, string> }, search = '') {
   const res = await fetch(`${t.url}/graphql${search}`, { method: 'POST', ...init, headers: { ...auth(), ...init.headers } });
   const text = await res.text();
@@ -66,6 +75,39 @@ describe('client errors on /graphql', () => {
       expect(logged.some((l) => l.msg === 'client error' && l.level === 30)).toBe(true);
       expect(logged.filter((l) => (l.level as number) >= 50)).toEqual([]);
       expect(JSON.stringify(logged)).not.toContain('"stack"');
+    });
+  }
+
+  // mercurius reads a query that graphql-js cannot parse as JSON, and took a JSON scalar (`0`, `null`,
+  // `"x"`) for a syntax tree: graphql-js then threw "Must provide document." and the caller got 200
+  // INTERNAL. Each is the caller's mistake, refused before anything is decided or logged.
+  const graphqlType = { 'content-type': 'application/graphql' };
+  const notGraphql: Array<[string, RequestInit & { headers?: Record<string, string> }, RegExp, string?]> = [
+    ...['0', '1', '-1.5e3', 'null', 'true', 'false', '"x"', '[]', '{}', ' 0 '].map(
+      (body): [string, RequestInit & { headers?: Record<string, string> }, RegExp] => [`application/graphql with the JSON ${JSON.stringify(body)} as body`, { headers: graphqlType, body }, /request body must be a GraphQL document, not JSON/],
+    ),
+    ['a JSON POST whose query is the text 0', { headers: json, body: '{"query":"0"}' }, /query must be GraphQL text, not JSON/],
+    ['a JSON POST whose query is the text null', { headers: json, body: '{"query":"null"}' }, /query must be GraphQL text, not JSON/],
+    ['a JSON POST whose query is the number 0', { headers: json, body: '{"query":0}' }, /query must be a non-empty string/],
+    ['a JSON POST whose query is a list', { headers: json, body: '{"query":["{ ik { rol } }"]}' }, /query must be a non-empty string/],
+    ['a JSON POST whose query is an object', { headers: json, body: '{"query":{"kind":"Document"}}' }, /query must be a non-empty string/],
+    ['GET with query=0', { method: 'GET' }, /query must be GraphQL text, not JSON/, '?query=0'],
+    ['GET with query=true', { method: 'GET' }, /query must be GraphQL text, not JSON/, '?query=true'],
+  ];
+  for (const [name, init, message, search] of notGraphql) {
+    it(`answers 400 BAD_REQUEST to ${name}, and writes nothing`, async () => {
+      const before = await written();
+      const from = lines.length;
+      const res = await graphql(init, search);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+      expect(res.body.errors[0]!.message).toMatch(message);
+      expect(res.body.data ?? null).toBeNull();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(lines.slice(from).some((l) => l.msg === 'client error' && l.level === 30)).toBe(true);
+      expect(lines.slice(from).filter((l) => (l.level as number) >= 50)).toEqual([]);
+      expect(await written()).toEqual(before);
     });
   }
 
