@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { writtenRows } from '../support/written.js';
 
 let t: TestApp;
 let token: string;
@@ -24,15 +25,6 @@ afterAll(() => t?.close());
 
 const json = { 'content-type': 'application/json' };
 const auth = () => ({ authorization: `Bearer ${token}` });
-
-/** Rows in every table a GraphQL request could write: a refused request leaves them as they were. */
-async function written() {
-  const p = t.db.prisma;
-  const [besluit, verwerking, consent, consentEvent, consentRequest, rapportage] = await Promise.all([
-    p.besluit.count(), p.verwerking.count(), p.consent.count(), p.consentEvent.count(), p.consentRequest.count(), p.rapportage.count(),
-  ]);
-  return { besluit, verwerking, consent, consentEvent, consentRequest, rapportage };
-}
 
 async function graphql(init: RequestInit & { headers?: Record<string, string> }, search = '') {
   const res = await fetch(`${t.url}/graphql${search}`, { method: 'POST', ...init, headers: { ...auth(), ...init.headers } });
@@ -96,7 +88,7 @@ describe('client errors on /graphql', () => {
   ];
   for (const [name, init, message, search] of notGraphql) {
     it(`answers 400 BAD_REQUEST to ${name}, and writes nothing`, async () => {
-      const before = await written();
+      const before = await writtenRows(t);
       const from = lines.length;
       const res = await graphql(init, search);
       expect(res.status).toBe(400);
@@ -107,7 +99,7 @@ describe('client errors on /graphql', () => {
       await new Promise((r) => setTimeout(r, 20));
       expect(lines.slice(from).some((l) => l.msg === 'client error' && l.level === 30)).toBe(true);
       expect(lines.slice(from).filter((l) => (l.level as number) >= 50)).toEqual([]);
-      expect(await written()).toEqual(before);
+      expect(await writtenRows(t)).toEqual(before);
     });
   }
 

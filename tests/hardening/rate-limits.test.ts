@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../support/database.js';
 import { QUIET, REQUEST, REVOKE, clearConsents, endOf, gql, trajectOf, WERKFIT } from '../consent/helpers.js';
 import { Visitor } from '../pages/support/http.js';
+import { writtenRows } from '../support/written.js';
 
 const LIMITS = {
   RATE_LIMIT_PER_MINUTE: '40',
@@ -49,15 +50,6 @@ let next = 0;
 const freshAddress = () => `203.0.113.${(next++ % 250) + 1}`;
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
 
-/** Rows in every table a request could write (the shared counter aside). */
-async function written(t: TestApp) {
-  const p = t.db.prisma;
-  const [besluit, verwerking, consent, consentEvent, consentRequest, rapportage] = await Promise.all([
-    p.besluit.count(), p.verwerking.count(), p.consent.count(), p.consentEvent.count(), p.consentRequest.count(), p.rapportage.count(),
-  ]);
-  return { besluit, verwerking, consent, consentEvent, consentRequest, rapportage };
-}
-
 async function graphqlRaw(t: TestApp, token: string | undefined, headers: Record<string, string>, query = '{ ik { rol } }') {
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
@@ -89,7 +81,7 @@ describe('hundreds of bad tokens', () => {
   it('are answered 401 up to the per-address limit, then 429 with Retry-After on /graphql; nothing is written', async () => {
     await roomInWindow(60_000);
     const ip = freshAddress();
-    const before = await written(a);
+    const before = await writtenRows(a);
     const answers = [];
     for (const token of await forgedTokens(300)) answers.push(await graphqlRaw(a, token, from(ip)));
     expect(answers.slice(0, ANONYMOUS).map((x) => x.status)).toEqual(Array(ANONYMOUS).fill(401));
@@ -100,7 +92,7 @@ describe('hundreds of bad tokens', () => {
       expectRetryAfter(r.retryAfter, 60);
       expect(r.body.errors![0]!.extensions.retryAfter).toBe(Number(r.retryAfter));
     }
-    expect(await written(a)).toEqual(before);
+    expect(await writtenRows(a)).toEqual(before);
     // The shared counter holds hashes, never the address in clear.
     const keys = await a.db.prisma.rateLimitCounter.findMany({ select: { key: true } });
     expect(keys.length).toBeGreaterThan(0);
@@ -110,7 +102,7 @@ describe('hundreds of bad tokens', () => {
   it('on REST are answered 429 as problem+json with Retry-After, on the other instance too', async () => {
     await roomInWindow(60_000);
     const ip = freshAddress();
-    const before = await written(a);
+    const before = await writtenRows(a);
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < ANONYMOUS + 20; i++) {
@@ -130,7 +122,7 @@ describe('hundreds of bad tokens', () => {
     expectRetryAfter(last!.headers.get('retry-after'), 60);
     const problem = (await last!.json()) as { code: string; status: number; retryAfter: number };
     expect(problem).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfter: Number(last!.headers.get('retry-after')) });
-    expect(await written(a)).toEqual(before);
+    expect(await writtenRows(a)).toEqual(before);
   });
 
   it('do not lock out a caller whose token was verified before, from the same address', async () => {
@@ -297,7 +289,7 @@ describe('granting consents', () => {
       expect((await gql(t, 'client-fatima', REVOKE, { id: granted.data!.verleenToestemming.id })).errors).toEqual([]);
     }
 
-    const before = await written(a);
+    const before = await writtenRows(a);
     const res = await fetch(`${b.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await b.token('client-fatima')}` },
@@ -309,15 +301,15 @@ describe('granting consents', () => {
     expect(body.data).toBeNull();
     expect(body.errors.map((e) => e.extensions.code)).toEqual(['RATE_LIMITED']);
     expect(body.errors[0]!.extensions.retryAfter).toBe(Number(res.headers.get('retry-after')));
-    expect(await written(a)).toEqual(before);
+    expect(await writtenRows(a)).toEqual(before);
 
     // Approving a bureau's request is a grant too: the request stays open, no consent is made.
     const asked = await gql(a, 'rib-werkfit', REQUEST, { invoer: { trajectId: traject.id, bevoegdheden: ['rapportage:schrijven'], geldigTot: endOf(traject) } });
     expect(asked.errors).toEqual([]);
-    const afterAsk = await written(a);
+    const afterAsk = await writtenRows(a);
     const approve = await gql(a, 'client-fatima', APPROVE, { id: asked.data!.vraagToestemming.id });
     expect(approve.codes).toEqual(['RATE_LIMITED']);
-    expect(await written(a)).toEqual(afterAsk);
+    expect(await writtenRows(a)).toEqual(afterAsk);
     const request = await a.db.prisma.consentRequest.findUniqueOrThrow({ where: { id: asked.data!.vraagToestemming.id } });
     expect(request.status).toBe('pending');
   });
@@ -335,7 +327,7 @@ describe('under pressure', () => {
   it('sheds load with 503 and Retry-After while the event loop lags; /ready says not ready, /health still answers', async () => {
     await expect.poll(() => status('/ready'), { timeout: 15_000, interval: 100 }).toBe(200);
     const token = await p.token('km-jan');
-    const before = await written(p);
+    const before = await writtenRows(p);
     // The gateway runs in this process: block its event loop 150 ms of every 160 ms. Requests still
     // get through in the gaps, late, and the lag is far above 30 ms.
     let blocking = true;
@@ -374,7 +366,7 @@ describe('under pressure', () => {
       blocking = false;
       await blocker;
     }
-    expect(await written(p)).toEqual(before);
+    expect(await writtenRows(p)).toEqual(before);
     // Recovered: ready again, and serving.
     await expect.poll(() => status('/ready'), { timeout: 15_000, interval: 100 }).toBe(200);
     expect((await graphqlRaw(p, token, {})).status).toBe(200);
