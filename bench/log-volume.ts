@@ -9,8 +9,8 @@
 // rotating through the demo clients. Prints both side by side (medians of the rounds, p50, p99),
 // then the plans of the client's query and two of the auditor's queries. A script, not a test.
 //
-//   npm run bench:logs                           # 50 million rows (hours, ~45 GB of disk)
-//   npm run bench:logs -- --rows 5000000         # what the README shows
+//   npm run bench:logs                           # 50 million rows (~90 minutes of fill, ~52 GB of disk)
+//   npm run bench:logs -- --rows 20000000        # what the README shows (35 minutes, 21 GB)
 // Options: --rows N --seconds 10 --warmup 5 --rounds 3 --connections 20 --population 600
 //   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
 //   --keep (leave the filled database for a look afterwards; its name is printed)
@@ -132,7 +132,7 @@ async function measureBoth(k: KetenpoortTarget, bsns: string[], clientIds: strin
   const clientTokens = await Promise.all(clientIds.map((id) => k.token(id)));
   const kmHeaders = { authorization: `Bearer ${await k.token('km-jan')}` };
   const combine = (rs: LoadResult[]): LoadResult => ({
-    rps: median(rs.map((r) => r.rps)), p50_ms: median(rs.map((r) => r.p50_ms)), p99_ms: median(rs.map((r) => r.p99_ms)),
+    rps: Math.round(median(rs.map((r) => r.rps)) * 10) / 10, p50_ms: median(rs.map((r) => r.p50_ms)), p99_ms: median(rs.map((r) => r.p99_ms)),
     peak_rss_mb: Math.max(...rs.map((r) => r.peak_rss_mb)), requests: rs.reduce((n, r) => n + r.requests, 0), errors: rs.reduce((n, r) => n + r.errors, 0),
   });
   let i = 0;

@@ -3,6 +3,7 @@
 // No test depends on what another left behind.
 import { randomBytes } from 'node:crypto';
 import { adminQuery, databaseUrl } from './global-setup.js';
+import { loadConfig } from '../../gateway/config.js';
 import { openDatabase, type Database } from '../../gateway/db/database.js';
 import { applyMigrations } from '../../gateway/db/migrations.js';
 
@@ -50,7 +51,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       },
     };
   }
-  const db = await openDatabase({ dataDir: 'memory://' });
+  // The product's default pool (PGLITE_SHARED_BUFFERS_MB), so tests run PGlite as it ships.
+  const db = await openDatabase({ dataDir: 'memory://', pgliteSharedBuffersMb: loadConfig({}).PGLITE_SHARED_BUFFERS_MB });
   if (options.migrate !== false) await applyMigrations(db);
   return {
     db,
