@@ -32,7 +32,7 @@ const schema = z.object({
     .optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case PostgreSQL schema name').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  // PGlite's shared buffers (gateway/db/database.ts): PostgreSQL's own 128 MB default is written
+  // PGlite's shared buffers (gateway/db/database.ts): its own default pool (160 MB) is written
   // through at start-up, so it is resident from the first second whether used or not.
   PGLITE_SHARED_BUFFERS_MB: wholeNumber(1, 4096, 'megabytes').default(16),
   DEV_ISSUER: onOff.default(false),

@@ -10,10 +10,7 @@ import { serve } from './serve.js';
 import { adapterCommand, sandboxCommand } from './partner-commands.js';
 import { verifyChainCommand } from './rapportage-commands.js';
 import { printDevToken } from './token-command.js';
-
 import { UsageError, type Command } from './command.js';
-
-export { UsageError, type Command };
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, help: string) {
   try {

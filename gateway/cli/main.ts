@@ -1,6 +1,7 @@
 // `ketenpoort <command>`: serve, migrate, seed, token. Each command has --help.
 import { ConfigError } from '../config.js';
-import { commands, UsageError } from './commands.js';
+import { UsageError } from './command.js';
+import { commands } from './commands.js';
 
 const USAGE = `usage: ketenpoort <command> [options]
 

@@ -49,7 +49,6 @@ Settings (environment):
   METRICS_PORT         serve Prometheus metrics at /metrics on this port (default: off)
   LOG_LEVEL            pino level (default info)`;
 
-
 /** The partner named on the command line; undefined after --help. */
 function partnerFrom(args: string[], help: string): Partner | undefined {
   let parsed;

@@ -59,7 +59,7 @@ export interface DatabaseOptions {
   schema?: string;
   /** PGlite data folder; `memory://` keeps nothing. */
   dataDir: string;
-  /** PGlite's shared_buffers in MB (PGLITE_SHARED_BUFFERS_MB); PostgreSQL's default when absent. */
+  /** PGlite's shared_buffers in MB (PGLITE_SHARED_BUFFERS_MB); PGlite's own default (160 MB) when absent. */
   pgliteSharedBuffersMb?: number;
 }
 
@@ -147,8 +147,8 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined):
   // Loaded only when used: PGlite's module alone costs ~45 MB, wasted on a PostgreSQL server.
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   // PostgreSQL clears its whole buffer pool at start-up, and in WASM every page it writes stays
-  // resident: the default 128 MB pool was ~110 MB of the gateway's idle RSS on PGlite, whatever
-  // the size of the data. Below that pool the files are still read through the OS page cache.
+  // resident: PGlite's default 160 MB pool was ~135 MB of the gateway's idle RSS, whatever the
+  // size of the data. Beyond the pool the files are still read through the OS page cache.
   const startParams = sharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] : undefined;
   const client = await PGlite.create(dataDir, { startParams }).catch(async (err) => {
     await unlock();

@@ -22,7 +22,7 @@ interface Waiter<T> {
 }
 
 export function createGroupCommit<T>(
-  write: (rows: T[]) => Promise<void>,
+  write: (rows: T[]) => Promise<unknown>,
   options: { maxRows?: number; /** Told after each committed batch (metrics). */ onWritten?: (rows: number, seconds: number) => void } = {},
 ): GroupCommit<T> {
   const maxRows = options.maxRows ?? 2000;
