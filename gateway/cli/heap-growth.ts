@@ -16,7 +16,8 @@ export function heapGrowingFlag(percent: number): string | undefined {
   return percent > 0 ? `--heap-growing-percent=${percent}` : undefined;
 }
 
-export function applyHeapGrowing(percent: number): void {
+/** Sets the factor, unless node was started with the flag itself: an operator's explicit flag wins. */
+export function applyHeapGrowing(percent: number, execArgv: readonly string[] = process.execArgv): void {
   const flag = heapGrowingFlag(percent);
-  if (flag) setFlagsFromString(flag);
+  if (flag && !execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) setFlagsFromString(flag);
 }

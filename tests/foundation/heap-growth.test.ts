@@ -2,9 +2,13 @@
 // bench/compare.ts, not here; here: the setting's bounds, and that this Node's V8 still knows the
 // flag, because setFlagsFromString ignores an unknown flag without a word.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../gateway/config.js';
-import { heapGrowingFlag } from '../../gateway/cli/heap-growth.js';
+import { applyHeapGrowing, heapGrowingFlag } from '../../gateway/cli/heap-growth.js';
+
+// Setting a V8 flag in the test process would change how this worker collects garbage.
+vi.mock('node:v8', async (original) => ({ ...(await original<typeof import('node:v8')>()), setFlagsFromString: vi.fn() }));
 
 describe('HEAP_GROWING_PERCENT', () => {
   it('is 50 unless set, and 0 leaves V8 its own factor', () => {
@@ -23,5 +27,17 @@ describe('HEAP_GROWING_PERCENT', () => {
     expect(execFileSync(process.execPath, [flag, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' })).toBe('ok');
     const unknown = spawnSync(process.execPath, ['--heap-growing-percentage=50', '-e', '0'], { encoding: 'utf8' });
     expect(unknown.status).not.toBe(0);
+  });
+
+  it('sets the flag, unless node was started with it', () => {
+    const set = vi.mocked(setFlagsFromString);
+    set.mockClear();
+    applyHeapGrowing(50, ['--enable-source-maps']);
+    expect(set).toHaveBeenCalledWith('--heap-growing-percent=50');
+    set.mockClear();
+    applyHeapGrowing(50, ['--heap-growing-percent=25']);
+    applyHeapGrowing(50, ['--heap_growing_percent=25']);
+    applyHeapGrowing(0, []);
+    expect(set).not.toHaveBeenCalled();
   });
 });
