@@ -35,10 +35,12 @@ const schema = z.object({
   // PGlite's shared buffers (gateway/db/database.ts): its own default pool (160 MB) is written
   // through at start-up, so it is resident from the first second whether used or not.
   PGLITE_SHARED_BUFFERS_MB: wholeNumber(1, 4096, 'megabytes').default(16),
-  // The gateway's V8 heap: after each full collection the old generation may grow to the live
-  // set times (1 + this/100) before the next (gateway/cli/heap-growth.ts). 0 leaves V8's own
-  // adaptive factor (up to 4×), under which a 300-client caseload load held ~200 MB of garbage.
+  // V8 settings serve sets on itself (gateway/cli/v8-settings.ts): the old generation may grow
+  // to the live set times (1 + this/100) before the next full collection (0: V8's own factor, up
+  // to 4×, under which a 300-client caseload load held ~200 MB of garbage), and whether hot
+  // WebAssembly (PGlite, Prisma's query compiler) is compiled a second time, optimised (~50 MB).
   HEAP_GROWING_PERCENT: wholeNumber(0, 300, 'percent').default(50),
+  WASM_TIER_UP: onOff.default(false),
   DEV_ISSUER: onOff.default(false),
   OIDC_ISSUER: url.optional(),
   OIDC_JWKS_URL: url.optional(),
