@@ -30,6 +30,7 @@ export interface Database {
    *   every parameter array through its query interpreter, which for a 300-client caseload page
    *   cost ~4 ms of CPU and, with 20 such pages at once, ~300 MB of peak memory, against ~0.8 ms
    *   here (bench/compare.ts, caseload300);
+   * - the rate-limit counters' sync, four times a second (gateway/limits/counters.ts);
    * - the reads on the report upload's path (the consent ledger, gateway/consent/ledger.ts):
    *   through Prisma's raw query that one small read cost 11 % of the gateway's CPU at 430
    *   uploads/s.
