@@ -24,9 +24,12 @@ RUN npm ci --no-audit --no-fund
 
 # --- runtime: production dependencies and dist/ only ---------------------------------------------
 FROM node:20-bookworm-slim AS runtime
+# NODE_OPTIONS: the young generation's size, which V8 takes only at start (gateway/cli/v8-settings.ts,
+# NODE_START_FLAGS): ~15 MB less per process at the same rate. `-e NODE_OPTIONS=…` replaces it.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=4000
+    PORT=4000 \
+    NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the postinstall builds from TypeScript, which this stage neither has nor needs.

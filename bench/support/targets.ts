@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { NODE_START_FLAGS } from '../../gateway/cli/v8-settings.js';
 import { openDatabase } from '../../gateway/db/database.js';
 import { applyMigrations } from '../../gateway/db/migrations.js';
 import type { BenchIssuer } from './bench-issuer.js';
@@ -121,7 +122,8 @@ async function launch(
     DEV_ISSUER: 'on',
   };
   const t0 = performance.now();
-  const proc = await startProcess('ketenpoort', [...o.node, KETENPOORT_BIN, 'serve', '--demo'], env, { url: `http://127.0.0.1:${port}`, health: '/ready' });
+  // As shipped (npm start, the image): with the start flags; a bench's own --node-args come after and win.
+  const proc = await startProcess('ketenpoort', [...NODE_START_FLAGS, ...o.node, KETENPOORT_BIN, 'serve', '--demo'], env, { url: `http://127.0.0.1:${port}`, health: '/ready' });
   const startSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const token = async (person: string) => {
     const res = await fetch(`${proc.url}/dev-issuer/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person }) });

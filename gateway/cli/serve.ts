@@ -3,14 +3,14 @@
 // takes longer than SHUTDOWN_GRACE_MS, exits at once with 1.
 import type { Config } from '../config.js';
 import { startRuntime } from '../runtime.js';
-import { applyV8Settings } from './v8-settings.js';
+import { applyV8Settings, maxSemiSpaceMb } from './v8-settings.js';
 import { shutdownTracing, tracingOn } from '../../lib/tracing.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   applyV8Settings(config);
   const runtime = await startRuntime(config, { demo: options.demo });
   const log = runtime.app.log;
-  log.info({ url: runtime.url, database: runtime.db.kind, demo: options.demo, traces: tracingOn(), heapGrowingPercent: config.HEAP_GROWING_PERCENT, wasmTierUp: config.WASM_TIER_UP }, 'Ketenpoort is listening');
+  log.info({ url: runtime.url, database: runtime.db.kind, demo: options.demo, traces: tracingOn(), heapGrowingPercent: config.HEAP_GROWING_PERCENT, wasmTierUp: config.WASM_TIER_UP, maxSemiSpaceMb: maxSemiSpaceMb() ?? 'node default' }, 'Ketenpoort is listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
