@@ -30,6 +30,9 @@
 // to this list.
 import { setFlagsFromString } from 'node:v8';
 
+/** A flag's name as V8 reads it: `_` and `-` alike, a leading `no-` dropped. */
+const nameOf = (flag: string) => flag.replace(/^--(no-)?/, '').split('=')[0]!.replaceAll('_', '-');
+
 /** Node flags that only hold when given at start; see above. */
 export const NODE_START_FLAGS = ['--max-semi-space-size=8'] as const;
 
@@ -40,8 +43,7 @@ export const NODE_START_FLAGS = ['--max-semi-space-size=8'] as const;
 export function maxSemiSpaceMb(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): number | undefined {
   let mb: number | undefined;
   for (const arg of [...nodeOptions.split(/\s+/), ...execArgv]) {
-    const m = /^--max[-_]semi[-_]space[-_]size=(\d+)$/.exec(arg);
-    if (m) mb = Number(m[1]);
+    if (arg.startsWith('--') && nameOf(arg) === 'max-semi-space-size') mb = Number(arg.split('=')[1]);
   }
   return mb;
 }
@@ -58,8 +60,6 @@ export function v8Flags(settings: V8Settings): string[] {
   if (!settings.WASM_TIER_UP) flags.push('--liftoff-only');
   return flags;
 }
-
-const nameOf = (flag: string) => flag.replace(/^--(no-)?/, '').split('=')[0]!.replaceAll('_', '-');
 
 /** Sets each flag, unless node was started with that flag (or its negation) itself. */
 export function applyV8Settings(settings: V8Settings, execArgv: readonly string[] = process.execArgv): void {

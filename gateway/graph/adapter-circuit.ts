@@ -11,7 +11,7 @@ import { createBreaker, OpenCircuitError, type BreakerOptions } from '../../adap
 import type { BreakerState } from '../../lib/metrics.js';
 
 /** Short enough that "whole again within seconds" after an adapter restarts holds. */
-export const ADAPTER_BREAKER: BreakerOptions = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 3000, rollingWindowMs: 10_000 };
+export const ADAPTER_BREAKER = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 3000, rollingWindowMs: 10_000 } satisfies BreakerOptions;
 
 type PoolRequest = Parameters<Pool['request']>[0];
 type PoolResponse = Awaited<ReturnType<Pool['request']>>;

@@ -7,6 +7,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { population } from '../../adapters/population/population.js';
+import { ADAPTER_BREAKER } from '../../gateway/graph/adapter-circuit.js';
 import { runPartnerCommand, type PartnerProcess } from '../adapters/partner-process.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql, type GraphqlAnswer } from '../support/graphql.js';
@@ -120,8 +121,10 @@ describe('an adapter process killed under load and started again', () => {
     running = false;
     await load;
 
-    // Whole again within seconds of the restart (the circuit's trial call comes within 3 s).
-    expect(back - restartedAt).toBeLessThan(3000 + MARGIN_MS + 1500);
+    // Whole again within seconds of the restart. The circuit's trial call comes within one reset
+    // period; on a loaded machine the fresh adapter's first call (cold code, its first JWKS fetch)
+    // can outlast the partner time limit, so one failed trial and the next period are allowed.
+    expect(back - restartedAt).toBeLessThan(2 * ADAPTER_BREAKER.resetTimeoutMs + TIMEOUT_MS + MARGIN_MS);
     expect((await ready()).adapters.uwv).toBe('closed');
 
     // No request hung: each answered within the partner time limit (plus scheduling noise).
