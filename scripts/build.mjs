@@ -2,12 +2,14 @@
 // beside it every file the code reads at run time relative to itself: the GraphQL schemas, the
 // Prisma schema and migrations, the sandboxes' OpenAPI contracts, the pages' assets. Any file in
 // those folders that is not TypeScript is copied, so a new asset needs no entry here.
+// Then bundles the program bin/ketenpoort.js runs (scripts/bundle.mjs).
 // Incremental: a build with nothing changed takes a few seconds.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -38,3 +40,5 @@ for (const dir of ['gateway', 'adapters', 'lib', 'schema', 'prisma']) {
   if (existsSync(join(root, dir))) copyAssets(join(root, dir));
 }
 
+rmSync(join(dist, 'bundle'), { recursive: true, force: true });
+await bundle(dist);

@@ -70,7 +70,8 @@ export async function startProcess(
     }
     const ok = await fetch(options.url + (options.health ?? '/health')).then((r) => r.ok, () => false);
     if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
+    // Often enough that the start time (KetenpoortTarget.startSeconds) is not the polling's.
+    await new Promise((r) => setTimeout(r, 20));
   }
   return {
     name,
