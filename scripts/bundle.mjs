@@ -1,8 +1,8 @@
 // The gateway's program as one bundle (dist/bundle/), made by `npm run build` after tsc: what
 // bin/ketenpoort.js runs. Loading ~870 separate modules cost ~1 s of every start (resolving,
-// reading and compiling each file); as a handful of files the same code starts ~0.3–0.4 s sooner
-// (README "Start"). The files tsc wrote stay beside it: the bundle is made from them, and the
-// benchmarks' own targets run them.
+// reading and compiling each file); as a handful of files the same code reaches /ready ~0.3 s
+// sooner on PostgreSQL (README, Benchmarks, "Start, bundled"). The files tsc wrote stay beside
+// it: the bundle is made from them, and the benchmarks' own targets run them.
 //
 // Left out of the bundle, loaded from node_modules as before:
 // - @prisma/*, @electric-sql/pglite: they load their WebAssembly and generated files relative to
@@ -55,12 +55,14 @@ export async function bundle(dist) {
     // The CommonJS packages inside call require() for node's own modules.
     banner: { js: "import { createRequire as __ketenpoortRequire } from 'node:module'; const require = __ketenpoortRequire(import.meta.url);" },
     plugins: [ownImportMetaUrl],
-    // Less to read and compile at start; names kept, so stack traces and fastify's plugin names read
-    // as before. The source maps lead back to the files tsc wrote (node --enable-source-maps).
+    // Less to read and compile at start. The source maps lead back to the files tsc wrote (node
+    // --enable-source-maps). Names are not pinned (keepNames): where two modules' functions share a
+    // name, one is renamed (parse2), and that is all; pinning every function's name cost ~5 MB of
+    // the idle process (151–155 MB against 144–150 MB unbundled, 146–151 MB without it). Our
+    // plugins name themselves (fastify-plugin's `name`), and no code of ours reads a function's name.
     sourcemap: 'linked',
     minifyWhitespace: true,
     minifySyntax: true,
-    keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
   });
