@@ -20,6 +20,7 @@
 //   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
 //   --population 600 (synthetic people in the sandboxes) --blocks 50 (blocks the uploads go to)
 //   --profile DIR (a V8 CPU profile of every process) --node-args="…" (flags for Ketenpoort's node)
+//   --program files (Ketenpoort from the files tsc wrote instead of the bundle bin/ketenpoort.js runs)
 //   --issuer-port N and --adapter uwv=URL,cwi=URL,gemeente=URL: adapters deployed elsewhere (README)
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -30,7 +31,7 @@ import { startPartnerProcesses } from './support/partners.js';
 import { measure, type LoadResult } from './support/load.js';
 import { memoryOf } from './support/processes.js';
 import { PAGE_SIZE, type QueryName } from './support/queries.js';
-import { startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
+import { UNBUNDLED_PROGRAM, startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
 import { measureRawInserts, measureUploads, prepareUploads } from './support/uploads.js';
 import { median } from './support/stats.js';
 
@@ -49,6 +50,7 @@ const { values } = parseArgs({
     blocks: { type: 'string', default: '50' },
     profile: { type: 'string' },
     'node-args': { type: 'string' },
+    program: { type: 'string', default: 'bundle' },
     'issuer-port': { type: 'string', default: '0' },
     adapter: { type: 'string' },
   },
@@ -74,6 +76,7 @@ const starts: { db: Db; start_to_ready_s: number; idle_rss_mb: number }[] = [];
 const issuer = await startBenchIssuer(Number(values['issuer-port']));
 const quiet = { LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 const profiling = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+if (values.program !== 'bundle' && values.program !== 'files') throw new Error('--program: bundle or files');
 const kpNode = [...profiling, ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
 const partners = values.adapter ? undefined : await startPartnerProcesses({ issuer, population: values.population!, node: profiling });
 const adapterUrls = partners?.adapterUrls
@@ -196,7 +199,7 @@ try {
       if (targets.includes('ceiling')) endpoints.push(await startCeiling(targetEnv, profiling));
       if (targets.includes('bare')) endpoints.push(await startBare(targetEnv, profiling));
       if (targets.includes('ketenpoort')) {
-        kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env: targetEnv, node: kpNode });
+        kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env: targetEnv, node: kpNode, program: values.program === 'files' ? UNBUNDLED_PROGRAM : undefined });
         const idle = Math.round(memoryOf(kp.proc.pid)?.rssMb ?? 0);
         starts.push({ db, start_to_ready_s: kp.startSeconds, idle_rss_mb: idle });
         console.log(`  ketenpoort on ${db}: /ready ${kp.startSeconds} s after start (database migrated), idle RSS ${idle} MB`);
