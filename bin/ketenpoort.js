@@ -10,7 +10,8 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 // Traces (OpenTelemetry) start before the program is loaded, for the commands that serve, and
-// only when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise not one OpenTelemetry module is loaded.
+// only when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise no SDK, exporter or instrumentation is
+// loaded (only the small @opentelemetry/api, which prom-client asks for).
 const command = process.argv[2];
 if (command === 'serve' || command === 'adapter' || command === 'sandbox') {
   const { startTelemetry } = await import(new URL('../dist/bundle/telemetry.js', import.meta.url).href);

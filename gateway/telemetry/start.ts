@@ -1,7 +1,8 @@
 // OpenTelemetry traces, only when an OTLP endpoint is configured. bin/ketenpoort.js calls
 // startTelemetry before the rest of the program is loaded; without OTEL_EXPORTER_OTLP_ENDPOINT (or
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) it returns at once and no OpenTelemetry module is ever
-// imported: no SDK, no context manager, no instrumentation, no cost per request.
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) it returns at once and imports nothing of OpenTelemetry: no
+// SDK, no context manager, no instrumentation, no cost per request (prom-client alone loads the
+// small @opentelemetry/api, for its exemplars).
 //
 // With an endpoint: the Node SDK with two instrumentations that need no module patching (both
 // listen on diagnostics channels, so the order of imports does not matter): @fastify/otel, which
