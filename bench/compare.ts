@@ -27,11 +27,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ORG } from '../adapters/population/organisations.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
-import { startPartnerProcesses } from './support/partners.js';
+import { adapterEnv, startPartnerProcesses } from './support/partners.js';
 import { measure, type LoadResult } from './support/load.js';
 import { memoryOf } from './support/processes.js';
 import { PAGE_SIZE, type QueryName } from './support/queries.js';
-import { UNBUNDLED_PROGRAM, startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
+import { isProgram, startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
 import { measureRawInserts, measureUploads, prepareUploads } from './support/uploads.js';
 import { median } from './support/stats.js';
 
@@ -76,16 +76,15 @@ const starts: { db: Db; start_to_ready_s: number; idle_rss_mb: number }[] = [];
 const issuer = await startBenchIssuer(Number(values['issuer-port']));
 const quiet = { LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 const profiling = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-if (values.program !== 'bundle' && values.program !== 'files') throw new Error('--program: bundle or files');
+const program = values.program!;
+if (!isProgram(program)) throw new Error('--program: bundle or files');
 const kpNode = [...profiling, ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
 const partners = values.adapter ? undefined : await startPartnerProcesses({ issuer, population: values.population!, node: profiling });
 const adapterUrls = partners?.adapterUrls
   ?? (Object.fromEntries(list(values.adapter!).map((kv) => kv.split('=') as [string, string])) as Record<'uwv' | 'cwi' | 'gemeente', string>);
 const targetEnv = {
   ...quiet,
-  UWV_ADAPTER_URL: adapterUrls.uwv,
-  CWI_ADAPTER_URL: adapterUrls.cwi,
-  GEMEENTE_ADAPTER_URL: adapterUrls.gemeente,
+  ...adapterEnv(adapterUrls),
   BENCH_ISSUER: issuer.issuer,
   BENCH_SIGNING_JWK: JSON.stringify(issuer.privateJwk),
   BENCH_OIN: ORG.amsterdam.oin,
@@ -199,7 +198,7 @@ try {
       if (targets.includes('ceiling')) endpoints.push(await startCeiling(targetEnv, profiling));
       if (targets.includes('bare')) endpoints.push(await startBare(targetEnv, profiling));
       if (targets.includes('ketenpoort')) {
-        kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env: targetEnv, node: kpNode, program: values.program === 'files' ? UNBUNDLED_PROGRAM : undefined });
+        kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env: targetEnv, node: kpNode, program });
         const idle = Math.round(memoryOf(kp.proc.pid)?.rssMb ?? 0);
         starts.push({ db, start_to_ready_s: kp.startSeconds, idle_rss_mb: idle });
         console.log(`  ketenpoort on ${db}: /ready ${kp.startSeconds} s after start (database migrated), idle RSS ${idle} MB`);

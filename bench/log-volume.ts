@@ -28,7 +28,7 @@ import { ACTIVITIES } from '../gateway/logs/processing-log.js';
 import { createSubjectCrypto } from '../gateway/logs/subject-id.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { measure, type LoadResult } from './support/load.js';
-import { startPartnerProcesses } from './support/partners.js';
+import { adapterEnv, startPartnerProcesses } from './support/partners.js';
 import { startKetenpoort, type KetenpoortTarget } from './support/targets.js';
 import { median } from './support/stats.js';
 
@@ -71,7 +71,7 @@ let kp: KetenpoortTarget | undefined;
 try {
   kp = await startKetenpoort('postgres', {
     serverUrl: values['database-url']!, issuer, node: [],
-    env: { ...env, UWV_ADAPTER_URL: partners.adapterUrls.uwv, CWI_ADAPTER_URL: partners.adapterUrls.cwi, GEMEENTE_ADAPTER_URL: partners.adapterUrls.gemeente },
+    env: { ...env, ...adapterEnv(partners.adapterUrls) },
   });
   const db = new pg.Client({ connectionString: kp.database.url });
   await db.connect();

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { BENCH_LIMITS } from './support/limits.js';
 import { measure, type LoadResult } from './support/load.js';
-import { startPartnerProcesses } from './support/partners.js';
+import { adapterEnv, startPartnerProcesses } from './support/partners.js';
 import { VIEW_QUERY, CASELOAD_QUERY } from './support/queries.js';
 import { startKetenpoort, type KetenpoortTarget } from './support/targets.js';
 import { prepareUploads, reportBody } from './support/uploads.js';
@@ -44,9 +44,7 @@ const common = {
   node: [],
   env: {
     LOG_LEVEL: 'warn',
-    UWV_ADAPTER_URL: partners.adapterUrls.uwv,
-    CWI_ADAPTER_URL: partners.adapterUrls.cwi,
-    GEMEENTE_ADAPTER_URL: partners.adapterUrls.gemeente,
+    ...adapterEnv(partners.adapterUrls),
     ...BENCH_LIMITS,
   },
 };

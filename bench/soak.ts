@@ -23,7 +23,7 @@ import pg from 'pg';
 import { PARTNERS } from '../adapters/common/partner.js';
 import { startTcpProxy } from '../tests/support/tcp-proxy.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
-import { startPartnerProcesses } from './support/partners.js';
+import { adapterEnv, startPartnerProcesses } from './support/partners.js';
 import { freePort, memoryOf } from './support/processes.js';
 import { CASELOAD_QUERY, VIEW_QUERY } from './support/queries.js';
 import { BENCH_LIMITS } from './support/limits.js';
@@ -61,9 +61,7 @@ const kp = await startKetenpoort('postgres', {
   via: (url) => proxy.via(url),
   env: {
     LOG_LEVEL: 'warn',
-    UWV_ADAPTER_URL: partners.adapterUrls.uwv,
-    CWI_ADAPTER_URL: partners.adapterUrls.cwi,
-    GEMEENTE_ADAPTER_URL: partners.adapterUrls.gemeente,
+    ...adapterEnv(partners.adapterUrls),
     ...BENCH_LIMITS,
     // Load shedding as shipped: under an outage and a crash, shedding is part of what is soaked.
     PRESSURE_EVENT_LOOP_DELAY_MS: '1000',

@@ -11,12 +11,11 @@
 //   --database-url postgresql://…/postgres (the server; a fresh database per start) --node-args="…"
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ORG } from '../adapters/population/organisations.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
-import { startPartnerProcesses } from './support/partners.js';
-import { KETENPOORT_BIN, memoryOf } from './support/processes.js';
+import { adapterEnv, startPartnerProcesses } from './support/partners.js';
+import { memoryOf } from './support/processes.js';
 import { median } from './support/stats.js';
-import { UNBUNDLED_PROGRAM, startKetenpoort, type Db } from './support/targets.js';
+import { PROGRAMS, isProgram, startKetenpoort, type Db } from './support/targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,9 +26,9 @@ const { values } = parseArgs({
     'node-args': { type: 'string' },
   },
 });
-const PROGRAMS: Record<string, string> = { bundle: KETENPOORT_BIN, files: UNBUNDLED_PROGRAM };
-const programs = values.program!.split(',').map((p) => p.trim()).filter(Boolean);
-for (const p of programs) if (!PROGRAMS[p]) throw new Error(`--program: "${p}" is not one of ${Object.keys(PROGRAMS).join(', ')}`);
+const names = values.program!.split(',').map((p) => p.trim()).filter(Boolean);
+for (const p of names) if (!isProgram(p)) throw new Error(`--program: "${p}" is not one of ${Object.keys(PROGRAMS).join(', ')}`);
+const programs = names.filter(isProgram);
 const db = values.db as Db;
 if (db !== 'postgres' && db !== 'pglite') throw new Error('--db: postgres or pglite');
 const n = Number(values.starts);
@@ -37,16 +36,8 @@ const node = (values['node-args'] ?? '').split(/\s+/).filter(Boolean);
 
 const issuer = await startBenchIssuer(0);
 const partners = await startPartnerProcesses({ issuer, population: '600' });
-const env = {
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'development',
-  UWV_ADAPTER_URL: partners.adapterUrls.uwv,
-  CWI_ADAPTER_URL: partners.adapterUrls.cwi,
-  GEMEENTE_ADAPTER_URL: partners.adapterUrls.gemeente,
-  BENCH_ISSUER: issuer.issuer,
-  BENCH_SIGNING_JWK: JSON.stringify(issuer.privateJwk),
-  BENCH_OIN: ORG.amsterdam.oin,
-};
+// Ketenpoort only: the BENCH_* settings the ceiling and the bare gateway sign with are not needed.
+const env = { LOG_LEVEL: 'warn', NODE_ENV: 'development', ...adapterEnv(partners.adapterUrls) };
 console.log(`Ketenpoort start — ${new Date().toISOString()} — ${cpus()[0]?.model.trim()} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 console.log(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${db}; ${n} starts per program, in turns`);
 
@@ -58,7 +49,7 @@ try {
   await warm.drop();
   for (let i = 0; i < n; i++) {
     for (const p of programs) {
-      const kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env, node, program: PROGRAMS[p] });
+      const kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env, node, program: p });
       const idle = Math.round(memoryOf(kp.proc.pid)?.rssMb ?? 0);
       figures.get(p)!.ready.push(kp.startSeconds);
       figures.get(p)!.idle.push(idle);

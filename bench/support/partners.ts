@@ -18,6 +18,13 @@ export interface PartnerProcesses {
   stop(): Promise<void>;
 }
 
+/** Where a gateway (Ketenpoort, the bare gateway, the ceiling) finds the partners' adapters. */
+export const adapterEnv = (urls: Record<Partner, string>) => ({
+  UWV_ADAPTER_URL: urls.uwv,
+  CWI_ADAPTER_URL: urls.cwi,
+  GEMEENTE_ADAPTER_URL: urls.gemeente,
+});
+
 export async function startPartnerProcesses(o: { issuer: BenchIssuer; population: string; node?: string[]; logLevel?: string }): Promise<PartnerProcesses> {
   const node = o.node ?? [];
   const quiet = { LOG_LEVEL: o.logLevel ?? 'warn', NODE_ENV: 'development' };

@@ -47,8 +47,10 @@ export async function startBare(env: Record<string, string | undefined>, node: s
   return { target: 'bare', proc, headers: {}, request: graphql };
 }
 
-/** The program as tsc wrote it, file by file, instead of the bundle bin/ketenpoort.js runs. */
-export const UNBUNDLED_PROGRAM = 'dist/gateway/cli/main.js';
+/** What node runs for Ketenpoort: the bundle bin/ketenpoort.js runs, or the files tsc wrote. */
+export const PROGRAMS = { bundle: KETENPOORT_BIN, files: 'dist/gateway/cli/main.js' } as const;
+export type Program = keyof typeof PROGRAMS;
+export const isProgram = (name: string): name is Program => Object.hasOwn(PROGRAMS, name);
 
 export interface KetenpoortTarget extends Endpoint {
   /** Seconds from spawning the process until /ready answered 200 (database already migrated). */
@@ -73,8 +75,8 @@ export async function startKetenpoort(
     via?: (url: string) => string;
     /** Another instance on the database of this one (PostgreSQL): nothing is created or dropped. */
     beside?: KetenpoortTarget;
-    /** What node runs instead of bin/ketenpoort.js (bench/start.ts: the unbundled program). */
-    program?: string;
+    /** Which program node runs (bench/start.ts compares them); the bundle unless named. */
+    program?: Program;
   },
 ): Promise<KetenpoortTarget> {
   let url: string | undefined;
@@ -113,7 +115,7 @@ async function launch(
   url: string | undefined,
   dataDir: string,
   drop: () => Promise<void>,
-  o: { issuer: BenchIssuer; env: Record<string, string | undefined>; node: string[]; via?: (url: string) => string; program?: string },
+  o: { issuer: BenchIssuer; env: Record<string, string | undefined>; node: string[]; via?: (url: string) => string; program?: Program },
 ): Promise<KetenpoortTarget> {
   const port = await freePort();
   const env = {
@@ -128,7 +130,7 @@ async function launch(
   };
   const t0 = performance.now();
   // As shipped (npm start, the image): with the start flags; a bench's own --node-args come after and win.
-  const proc = await startProcess('ketenpoort', [...NODE_START_FLAGS, ...o.node, o.program ?? KETENPOORT_BIN, 'serve', '--demo'], env, { url: `http://127.0.0.1:${port}`, health: '/ready' });
+  const proc = await startProcess('ketenpoort', [...NODE_START_FLAGS, ...o.node, PROGRAMS[o.program ?? 'bundle'], 'serve', '--demo'], env, { url: `http://127.0.0.1:${port}`, health: '/ready' });
   const startSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const token = async (person: string) => {
     const res = await fetch(`${proc.url}/dev-issuer/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person }) });
