@@ -19,7 +19,9 @@ COPY adapters ./adapters
 COPY lib ./lib
 COPY schema ./schema
 COPY bench ./bench
-# npm ci runs the postinstall: `prisma generate` (offline, in WASM) and `npm run build` (tsc → dist/).
+COPY patches ./patches
+# npm ci runs the postinstall: patch-package (patches/), `prisma generate` (offline, in WASM) and
+# `npm run build` (tsc → dist/, bundled with the patched packages, so the runtime needs no patching).
 RUN npm ci --no-audit --no-fund
 
 # --- runtime: production dependencies and dist/ only ---------------------------------------------

@@ -23,6 +23,11 @@ export function forbidden(partner: Partner, message: string): Error {
   return new ErrorWithProps(message, { code: 'FORBIDDEN', partner });
 }
 
+/** The GraphQL-shaped body of a request refused for its shape (HTTP 400), before any resolver runs. */
+export function badUserInputBody(partner: Partner, message: string) {
+  return { data: null, errors: [{ message, extensions: { code: 'BAD_USER_INPUT', partner } }] };
+}
+
 /** The GraphQL-shaped body of a refused request (HTTP 401), before any resolver runs. */
 export function unauthenticatedBody(message: string) {
   return { data: null, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] };

@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { loggerOptions, requestLog } from '../../lib/logger.js';
 import type { AdapterOptions } from './adapter-options.js';
+import { badUserInputBody } from './errors.js';
 import { internalAuth, type InternalCall } from './internal-auth.js';
 import type { Partner } from './partner.js';
 import { subgraphSchema } from './schema-file.js';
@@ -17,6 +18,13 @@ export interface SubgraphParts<C> {
   /** Per-request context (batch loaders live here, so nothing is cached across requests). */
   context(call: InternalCall): C;
 }
+
+/**
+ * The most queries one batched call may hold. The gateway sends one query per distinct set of Klant
+ * fields it needs from an adapter at one level of the answer (a view asks CWI three); more than
+ * this is not the gateway.
+ */
+export const MAX_BATCH = 16;
 
 /** What every resolver of an adapter sees: the verified call and the adapter's own context. */
 export type AdapterContext<C> = C & { call: InternalCall };
@@ -47,7 +55,16 @@ export function createSubgraphApp<C extends object>(
 
   app.register(async (scope) => {
     await scope.register(internalAuth, { partner, gatewayIssuer: options.gatewayIssuer, getKey: options.getKey });
+    scope.addHook('preValidation', async (request, reply) => {
+      if (Array.isArray(request.body) && request.body.length > MAX_BATCH) {
+        return reply.code(400).send(badUserInputBody(partner, `a batch holds at most ${MAX_BATCH} queries, this one ${request.body.length}`));
+      }
+    });
     await scope.register(mercuriusFederationPlugin, {
+      // The gateway sends the entity queries it has for this adapter in one tick as one batch: one
+      // HTTP call and one token check for a view's three CWI fields instead of three (each query
+      // still runs on its own, with the request's loaders shared, so the source calls batch too).
+      allowBatchedQueries: true,
       schema: subgraphSchema(partner),
       resolvers: parts.resolvers as unknown as IResolvers,
       // Typed with the adapter's own context above; mercurius types them with its global one.

@@ -1,7 +1,8 @@
 // The bare gateway of the comparison run: @mercuriusjs/gateway over the same three adapters,
-// configured as its documentation shows (jit on), with nothing of Ketenpoort on it: no bearer
-// token check, no policy, no logs. It only adds the internal token the adapters demand, signed
-// once per 30 s. Started by bench/compare.ts as its own process.
+// configured as its documentation shows (jit on, and batched queries to the adapters as Ketenpoort
+// sends them), with nothing of Ketenpoort on it: no bearer token check, no policy, no logs. It
+// only adds the internal token the adapters demand, signed once per 30 s. Started by
+// bench/compare.ts as its own process.
 import mercuriusGateway from '@mercuriusjs/gateway';
 import Fastify from 'fastify';
 import { internalTokens } from '../support/bench-issuer.js';
@@ -20,6 +21,8 @@ await app.register(mercuriusGateway as never, {
       name,
       url: urls[name],
       mandatory: true,
+      // As Ketenpoort calls the adapters: the queries for one adapter in one tick as one batch.
+      allowBatchedQueries: true,
       rewriteHeaders: () => ({ authorization: `Bearer ${tokenFor(name)}` }),
       initHeaders: () => ({ authorization: `Bearer ${tokenFor(name)}` }),
     })),

@@ -61,6 +61,14 @@ describe('the container image', () => {
     expect(readFileSync(join(root, 'bin/ketenpoort.js'), 'utf8')).toContain('../dist/bundle/main.js');
   });
 
+  it('applies our patches to the packages it bundles: patches/ is in the build stage before npm ci', () => {
+    const build = dockerfile.split(/^FROM .* AS runtime$/m)[0]!;
+    const copied = build.search(/^COPY patches \.\/patches$/m);
+    expect(copied).toBeGreaterThan(0);
+    expect(copied).toBeLessThan(build.search(/^RUN npm ci /m));
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.postinstall).toMatch(/^patch-package && /);
+  });
+
   it('copies only paths that exist', () => {
     for (const m of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const path of m[1]!.split(/\s+/)) expect(existsSync(join(root, path)), path).toBe(true);
