@@ -73,7 +73,8 @@ try {
     serverUrl: values['database-url']!, issuer, node: [],
     env: { ...env, ...adapterEnv(partners.adapterUrls) },
   });
-  const db = new pg.Client({ connectionString: kp.database.url });
+  const url = kp.database.url!;
+  const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const caseload = await caseloadBsns(kp);
@@ -83,9 +84,9 @@ try {
     // Every real subject gets a full page of its own first, so both phases word the same 50 lines
     // for the client and only the size of the log around them differs.
     const real = [...new Set([...caseload, ...clients.map((c) => c.bsn!)])];
-    await fill(db, real, { rows: OWN_PAGE * real.length, spread: real.length, offset: 1e12 });
+    await fill(db, url, real, { rows: OWN_PAGE * real.length, spread: real.length, offset: 1e12 });
     const before = await measureBoth(kp, caseload, clientIds);
-    await fill(db, real, { rows, spread: SUBJECTS });
+    await fill(db, url, real, { rows, spread: SUBJECTS });
     const after = await measureBoth(kp, caseload, clientIds);
 
     console.log(`\nmedians of ${rounds} rounds        clients' own rows only          ${rows.toLocaleString('en')} rows more`);
@@ -159,11 +160,16 @@ async function measureBoth(k: KetenpoortTarget, bsns: string[], clientIds: strin
  * The rows, straight in SQL (generate_series), a million per statement. Subjects: SUBJECTS keys,
  * the first of them the real keys of the caseload's and the demo clients' BSNs (the gateway's
  * development LOG_SUBJECT_KEY, as the bench's gateway runs), the rest random-looking hashes like
- * the HMAC keys of production, so every subject has about rows / SUBJECTS rows. Times spread
- * evenly over the last MONTHS months, every month in its own partition. With `spread` equal to
- * the number of real subjects, every row is theirs; `offset` keeps a second fill's ids apart.
+ * the HMAC keys of production, so every subject has about rows / SUBJECTS rows. With `spread` equal
+ * to the number of real subjects, every row is theirs; `offset` keeps a second fill's ids apart.
+ *
+ * Times rise with the row number over the last MONTHS months, as a gateway writes them: each
+ * statement fills one slice of time, so it touches one or two monthly partitions and their indexes
+ * stay in memory while they are filled. (Rows scattered over all 24 partitions at once made every
+ * statement touch every index; past ~20 GB the fill became disk-bound at 100–200 s per million
+ * rows.) Two connections fill the older and the newer half side by side.
  */
-async function fill(db: pg.Client, realBsns: string[], { rows, spread, offset = 0 }: { rows: number; spread: number; offset?: number }) {
+async function fill(db: pg.Client, url: string, realBsns: string[], { rows, spread, offset = 0 }: { rows: number; spread: number; offset?: number }) {
   const subjects = createSubjectCrypto(loadConfig({ NODE_ENV: 'development' }).logSubjectKey);
   const realKeys = [...new Set(realBsns)].map((b) => subjects.key(b));
   const encrypted = subjects.encrypt(realBsns[0]!);
@@ -174,35 +180,49 @@ async function fill(db: pg.Client, realBsns: string[], { rows, spread, offset = 
   );
   const span = MONTHS * 30 * 86400;
   const actors = ['km-jan', 'km-els', 'km-piet', 'km-anna', 'km-mo', 'km-sara', 'km-tom', 'km-lisa'];
-  for (let from = 0; from < rows; from += CHUNK) {
-    const to = Math.min(rows, from + CHUNK);
-    await db.query(
+  const second = new pg.Client({ connectionString: url });
+  await second.connect();
+  let filled = 0;
+  const progress = (what: string) => process.stdout.write(`\r  filled ${filled.toLocaleString('en')} ${what} in ${Math.round((performance.now() - started) / 1000)} s`);
+  // Row i of `total` is stamped `span` seconds ago plus its share of the span: i rises with time.
+  const at = (total: number) => `now() - make_interval(secs => $3) + make_interval(secs => (i - $1::bigint + $6::bigint) * ($3::float8 / ${total}))`;
+  const lanes = async (total: number, statement: (c: pg.Client, from: number, to: number) => Promise<unknown>, what: string) => {
+    filled = 0;
+    const half = Math.ceil(total / 2);
+    await Promise.all([[db, 0, half], [second, half, total]].map(async ([c, begin, end]) => {
+      for (let from = begin as number; from < (end as number); from += CHUNK) {
+        const to = Math.min(end as number, from + CHUNK);
+        await statement(c as pg.Client, from, to);
+        filled += to - from;
+        progress(what);
+      }
+    }));
+  };
+  try {
+    await lanes(rows, (c, from, to) => c.query(
       `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code, processing_activity_id,
           subject_encrypted, subject_key, actor_oin, actor_subject, actor_role, operation, partners, fields)
        SELECT md5(i::text), substr(md5('s' || i), 1, 16), substr(md5('p' || i), 1, 16), 'klantbeeld bekeken',
-              now() - make_interval(secs => (i::bigint * 7919) % $3), now() - make_interval(secs => (i::bigint * 7919) % $3) + interval '40 ms',
-              'OK', $4, $5,
-              CASE WHEN i % ${spread} < cardinality($6::text[]) THEN ($6::text[])[(i % ${spread})::int + 1] ELSE encode(sha256(('subject' || i % ${spread})::bytea), 'hex') END,
-              $7, ($8::text[])[(i % cardinality($8::text[]))::int + 1], 'klantmanager', 'read', ARRAY['cwi', 'gemeente', 'uwv'], ARRAY['bijstand', 'naam', 'uitkeringen']
+              ${at(rows)}, ${at(rows)} + interval '40 ms', 'OK', $4, $5,
+              CASE WHEN i % ${spread} < cardinality($7::text[]) THEN ($7::text[])[(i % ${spread})::int + 1] ELSE encode(sha256(('subject' || i % ${spread})::bytea), 'hex') END,
+              $8, ($9::text[])[(i % cardinality($9::text[]))::int + 1], 'klantmanager', 'read', ARRAY['cwi', 'gemeente', 'uwv'], ARRAY['bijstand', 'naam', 'uitkeringen']
          FROM generate_series($1::bigint, $2::bigint - 1) i`,
-      [offset + from, offset + to, span, ACTIVITIES.klantbeeld, encrypted, realKeys, ORG.amsterdam.oin, actors],
-    );
-    process.stdout.write(`\r  filled ${to.toLocaleString('en')} processing-log rows in ${Math.round((performance.now() - started) / 1000)} s`);
-  }
-  const decisions = Math.round(rows / 5);
-  for (let from = 0; from < decisions; from += CHUNK) {
-    const to = Math.min(decisions, from + CHUNK);
-    await db.query(
+      [offset + from, offset + to, span, ACTIVITIES.klantbeeld, encrypted, from, realKeys, ORG.amsterdam.oin, actors],
+    ), 'processing-log rows');
+    const decisions = Math.round(rows / 5);
+    await lanes(decisions, (c, from, to) => c.query(
       `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version, actor_oin, actor_subject, actor_role, information)
-       SELECT md5('b' || i), substr(md5('bs' || i), 1, 16), now() - make_interval(secs => (i::bigint * 7919) % $3),
+       SELECT md5('b' || i), substr(md5('bs' || i), 1, 16), ${at(decisions)},
               CASE WHEN i % 50 = 0 THEN 'deny' ELSE 'permit' END, CASE WHEN i % 50 = 0 THEN 'not-on-caseload' ELSE 'on-caseload' END,
               'klantbeeld:lezen', 'klant:' || encode(sha256(('subject' || i % ${spread})::bytea), 'hex'),
               'ketenpoort:klantbeeld-op-caseload', '1', $4, ($5::text[])[(i % cardinality($5::text[]))::int + 1], 'klantmanager', '{}'
          FROM generate_series($1::bigint, $2::bigint - 1) i`,
-      [offset + from, offset + to, span, ORG.amsterdam.oin, actors],
-    );
+      [offset + from, offset + to, span, ORG.amsterdam.oin, actors, from],
+    ), 'decisions');
+    process.stdout.write(`\r  filled ${rows.toLocaleString('en')} processing-log rows and ${decisions.toLocaleString('en')} decisions in ${Math.round((performance.now() - started) / 1000)} s\n`);
+  } finally {
+    await second.end();
   }
-  process.stdout.write(`\r  filled ${rows.toLocaleString('en')} processing-log rows and ${decisions.toLocaleString('en')} decisions in ${Math.round((performance.now() - started) / 1000)} s\n`);
   await db.query('ANALYZE verwerking');
   await db.query('ANALYZE besluit');
   const [size] = (await db.query<{ mb: string }>(`SELECT round(sum(pg_total_relation_size(c.oid)) / 1048576)::text AS mb FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent IN ('verwerking'::regclass, 'besluit'::regclass)`)).rows;
