@@ -1,16 +1,18 @@
 // `npm run bench:logs`: does a processing log of years slow Ketenpoort down? Starts the partners
-// (each its own process), `ketenpoort serve --demo` on a fresh PostgreSQL database, and measures
-// twice: on a log holding only the real clients' own rows (60 each, so the client's page has its
-// full 50 lines in both phases), and after filling it with --rows processing-log rows (and a fifth as
-// many decisions) spread over the last 24 months, each month in its own partition as two years of
-// use leave them. Measured each time: the one-client view under load (20 connections, rotating
-// through the caseload) and the client's own processing log ("wat is er met mijn gegevens
-// gedaan": the GraphQL field mijnVerwerkingen behind /mijn/verwerkingen), one request at a time,
-// rotating through the demo clients. Prints both side by side (medians of the rounds, p50, p99),
-// then the plans of the client's query and two of the auditor's queries. A script, not a test.
+// (each its own process), the bare gateway of the comparison run, and `ketenpoort serve --demo` on a
+// fresh PostgreSQL database, and measures twice: on a log holding only the real clients' own rows
+// (60 each, so the client's page has its full 50 lines in both phases), and after filling it with
+// --rows processing-log rows (and a fifth as many decisions) spread over the last 24 months, each
+// month in its own partition as two years of use leave them, vacuumed. Measured each time: the
+// one-client view under load (20 connections, rotating through the caseload), the same query on the
+// bare gateway (which writes no log: the host's drift between the phases), and the client's own
+// processing log ("wat is er met mijn gegevens gedaan": the GraphQL field mijnVerwerkingen behind
+// /mijn/verwerkingen), one request at a time, rotating through the demo clients. Prints both side
+// by side (medians of the rounds, p50, p99), then the plans of the client's query and two of the
+// auditor's queries. A script, not a test.
 //
-//   npm run bench:logs                           # 50 million rows (~90 minutes of fill, ~52 GB of disk)
-//   npm run bench:logs -- --rows 20000000        # what the README shows (35 minutes, 21 GB)
+//   npm run bench:logs                           # 50 million rows (~40 minutes of fill, ~55 GB of disk)
+//   npm run bench:logs -- --rows 5000000         # a quicker look (~3 minutes, 5.5 GB)
 // Options: --rows N --seconds 10 --warmup 5 --rounds 3 --connections 20 --population 600
 //   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
 //   --keep (leave the filled database for a look afterwards; its name is printed)
@@ -29,7 +31,7 @@ import { createSubjectCrypto } from '../gateway/logs/subject-id.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { measure, type LoadResult } from './support/load.js';
 import { adapterEnv, startPartnerProcesses } from './support/partners.js';
-import { startKetenpoort, type KetenpoortTarget } from './support/targets.js';
+import { startBare, startKetenpoort, type Endpoint, type KetenpoortTarget } from './support/targets.js';
 import { median } from './support/stats.js';
 
 const { values } = parseArgs({
@@ -68,7 +70,12 @@ const env = {
 };
 const partners = await startPartnerProcesses({ issuer, population: values.population! });
 let kp: KetenpoortTarget | undefined;
+let bare: Endpoint | undefined;
 try {
+  // The host drifts over the fill's half hour (the same empty-log view measured 604 and 401 req/s
+  // 75 minutes apart): the bare gateway, which writes no log, is measured beside Ketenpoort in each
+  // phase, so the ratio between them says what the log's size did.
+  bare = await startBare({ ...env, ...adapterEnv(partners.adapterUrls) }, []);
   kp = await startKetenpoort('postgres', {
     serverUrl: values['database-url']!, issuer, node: [],
     env: { ...env, ...adapterEnv(partners.adapterUrls) },
@@ -85,15 +92,18 @@ try {
     // for the client and only the size of the log around them differs.
     const real = [...new Set([...caseload, ...clients.map((c) => c.bsn!)])];
     await fill(db, url, real, { rows: OWN_PAGE * real.length, spread: real.length, offset: 1e12 });
-    const before = await measureBoth(kp, caseload, clientIds);
+    const before = await measureBoth(kp, bare, caseload, clientIds, db);
     await fill(db, url, real, { rows, spread: SUBJECTS });
-    const after = await measureBoth(kp, caseload, clientIds);
+    const after = await measureBoth(kp, bare, caseload, clientIds, db);
 
     console.log(`\nmedians of ${rounds} rounds        clients' own rows only          ${rows.toLocaleString('en')} rows more`);
     for (const [name, a, b] of [['view, 20 connections', before.view, after.view], ['my processing log, alone', before.myLog, after.myLog]] as const) {
       const cell = (r: LoadResult) => `${String(r.rps).padStart(7)} req/s p50 ${String(r.p50_ms).padStart(3)} ms p99 ${String(r.p99_ms).padStart(4)} ms`;
       console.log(`${name.padEnd(26)} ${cell(a)}   ${cell(b)}${a.errors + b.errors ? `  errors ${a.errors + b.errors}` : ''}`);
     }
+    const share = (r: { view: LoadResult; bareView: LoadResult }) => `${Math.round((100 * r.view.rps) / r.bareView.rps)} %`;
+    console.log(`${'bare gateway view'.padEnd(26)} ${String(before.bareView.rps).padStart(7)} req/s${' '.repeat(30)}${String(after.bareView.rps).padStart(7)} req/s`);
+    console.log(`${'view ÷ bare gateway'.padEnd(26)} ${share(before).padStart(7)}${' '.repeat(36)}${share(after).padStart(7)}`);
     await explain(db, clients[0]!.bsn!);
     if (values.keep) console.log(`\nkept database: ${kp.database.url}`);
   } finally {
@@ -101,6 +111,7 @@ try {
   }
 } finally {
   await kp?.proc.stop();
+  await bare?.proc.stop();
   if (!values.keep) await kp?.drop();
   await partners.stop();
   await issuer.close();
@@ -128,7 +139,9 @@ async function probe(k: KetenpoortTarget, requests: { path: string; headers: Rec
   }
 }
 
-async function measureBoth(k: KetenpoortTarget, bsns: string[], clientIds: string[]) {
+async function measureBoth(k: KetenpoortTarget, b: Endpoint, bsns: string[], clientIds: string[], db: pg.Client) {
+  const { rows: workers } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+  if (workers[0]!.n > 0) console.log(`  (${workers[0]!.n} autovacuum worker(s) running as the measuring starts)`);
   // Fresh tokens for each phase: the fill can take longer than a token lives.
   const clientTokens = await Promise.all(clientIds.map((id) => k.token(id)));
   const kmHeaders = { authorization: `Bearer ${await k.token('km-jan')}` };
@@ -144,15 +157,20 @@ async function measureBoth(k: KetenpoortTarget, bsns: string[], clientIds: strin
     body: JSON.stringify({ query: MY_LOG, variables: { aantal: 50 } }),
   });
   await probe(k, [view(), myLog()]);
+  // The same query to the bare gateway, which takes no user token.
+  let n = 0;
+  const bareView = () => ({ path: '/graphql', headers: {}, body: JSON.stringify({ query: VIEW, variables: { bsn: bsns[n++ % bsns.length] } }) });
   const views: LoadResult[] = [];
+  const bareViews: LoadResult[] = [];
   const logs: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     const warm = round === 0 ? timing.warmupSeconds : 1;
     views.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: view, connections, warmupSeconds: warm, seconds: timing.seconds }));
+    bareViews.push(await measure({ url: b.proc.url, pid: b.proc.pid, next: bareView, connections, warmupSeconds: warm, seconds: timing.seconds }));
     logs.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: myLog, connections: 1, warmupSeconds: warm, seconds: timing.seconds }));
   }
-  const r = { view: combine(views), myLog: combine(logs) };
-  console.log(`  view ${r.view.rps} req/s p50 ${r.view.p50_ms} ms p99 ${r.view.p99_ms} ms; my processing log p50 ${r.myLog.p50_ms} ms p99 ${r.myLog.p99_ms} ms`);
+  const r = { view: combine(views), bareView: combine(bareViews), myLog: combine(logs) };
+  console.log(`  view ${r.view.rps} req/s p50 ${r.view.p50_ms} ms p99 ${r.view.p99_ms} ms (bare gateway ${r.bareView.rps} req/s); my processing log p50 ${r.myLog.p50_ms} ms p99 ${r.myLog.p99_ms} ms`);
   return r;
 }
 
@@ -223,8 +241,14 @@ async function fill(db: pg.Client, url: string, realBsns: string[], { rows, spre
   } finally {
     await second.end();
   }
-  await db.query('ANALYZE verwerking');
-  await db.query('ANALYZE besluit');
+  // A log that grew over years has long been vacuumed; measured straight after a bulk load, the
+  // gateway would compete with autovacuum working through every new partition and the checkpointer
+  // writing out the load (the first 50-million-row run: view 604 → 401 req/s). So vacuum now, wait
+  // for it, and say if autovacuum is still at work when the measuring starts.
+  const vacuumed = performance.now();
+  await db.query('VACUUM (ANALYZE) verwerking, besluit');
+  await db.query('CHECKPOINT');
+  console.log(`  vacuumed and checkpointed in ${Math.round((performance.now() - vacuumed) / 1000)} s`);
   const [size] = (await db.query<{ mb: string }>(`SELECT round(sum(pg_total_relation_size(c.oid)) / 1048576)::text AS mb FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent IN ('verwerking'::regclass, 'besluit'::regclass)`)).rows;
   console.log(`  both logs with their indexes: ${size?.mb} MB`);
 }
