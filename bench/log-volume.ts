@@ -69,16 +69,16 @@ const env = {
   LOG_LEVEL: 'warn', NODE_ENV: 'development', BENCH_ISSUER: issuer.issuer, BENCH_SIGNING_JWK: JSON.stringify(issuer.privateJwk), BENCH_OIN: ORG.amsterdam.oin,
 };
 const partners = await startPartnerProcesses({ issuer, population: values.population! });
+const targetEnv = { ...env, ...adapterEnv(partners.adapterUrls) };
 let kp: KetenpoortTarget | undefined;
 let bare: Endpoint | undefined;
 try {
   // The host drifts over the fill's half hour (the same empty-log view measured 604 and 401 req/s
   // 75 minutes apart): the bare gateway, which writes no log, is measured beside Ketenpoort in each
   // phase, so the ratio between them says what the log's size did.
-  bare = await startBare({ ...env, ...adapterEnv(partners.adapterUrls) }, []);
+  bare = await startBare(targetEnv, []);
   kp = await startKetenpoort('postgres', {
-    serverUrl: values['database-url']!, issuer, node: [],
-    env: { ...env, ...adapterEnv(partners.adapterUrls) },
+    serverUrl: values['database-url']!, issuer, node: [], env: targetEnv,
   });
   const url = kp.database.url!;
   const db = new pg.Client({ connectionString: url });
@@ -149,27 +149,30 @@ async function measureBoth(k: KetenpoortTarget, b: Endpoint, bsns: string[], cli
     rps: Math.round(median(rs.map((r) => r.rps)) * 10) / 10, p50_ms: median(rs.map((r) => r.p50_ms)), p99_ms: median(rs.map((r) => r.p99_ms)),
     peak_rss_mb: Math.max(...rs.map((r) => r.peak_rss_mb)), requests: rs.reduce((n, r) => n + r.requests, 0), errors: rs.reduce((n, r) => n + r.errors, 0),
   });
-  let i = 0;
+  // The same view, rotating through the caseload, for Ketenpoort and for the bare gateway (which
+  // takes no user token).
+  const views = (headers: Record<string, string>) => {
+    let i = 0;
+    return () => ({ path: '/graphql', headers, body: JSON.stringify({ query: VIEW, variables: { bsn: bsns[i++ % bsns.length] } }) });
+  };
+  const view = views(kmHeaders);
+  const bareView = views({});
   let j = 0;
-  const view = () => ({ path: '/graphql', headers: kmHeaders, body: JSON.stringify({ query: VIEW, variables: { bsn: bsns[i++ % bsns.length] } }) });
   const myLog = () => ({
     path: '/graphql', headers: { authorization: `Bearer ${clientTokens[j++ % clientTokens.length]}` },
     body: JSON.stringify({ query: MY_LOG, variables: { aantal: 50 } }),
   });
   await probe(k, [view(), myLog()]);
-  // The same query to the bare gateway, which takes no user token.
-  let n = 0;
-  const bareView = () => ({ path: '/graphql', headers: {}, body: JSON.stringify({ query: VIEW, variables: { bsn: bsns[n++ % bsns.length] } }) });
-  const views: LoadResult[] = [];
+  const kpViews: LoadResult[] = [];
   const bareViews: LoadResult[] = [];
   const logs: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     const warm = round === 0 ? timing.warmupSeconds : 1;
-    views.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: view, connections, warmupSeconds: warm, seconds: timing.seconds }));
+    kpViews.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: view, connections, warmupSeconds: warm, seconds: timing.seconds }));
     bareViews.push(await measure({ url: b.proc.url, pid: b.proc.pid, next: bareView, connections, warmupSeconds: warm, seconds: timing.seconds }));
     logs.push(await measure({ url: k.proc.url, pid: k.proc.pid, next: myLog, connections: 1, warmupSeconds: warm, seconds: timing.seconds }));
   }
-  const r = { view: combine(views), bareView: combine(bareViews), myLog: combine(logs) };
+  const r = { view: combine(kpViews), bareView: combine(bareViews), myLog: combine(logs) };
   console.log(`  view ${r.view.rps} req/s p50 ${r.view.p50_ms} ms p99 ${r.view.p99_ms} ms (bare gateway ${r.bareView.rps} req/s); my processing log p50 ${r.myLog.p50_ms} ms p99 ${r.myLog.p99_ms} ms`);
   return r;
 }
@@ -203,14 +206,17 @@ async function fill(db: pg.Client, url: string, realBsns: string[], { rows, spre
   let filled = 0;
   const progress = (what: string) => process.stdout.write(`\r  filled ${filled.toLocaleString('en')} ${what} in ${Math.round((performance.now() - started) / 1000)} s`);
   // Row i of `total` is stamped `span` seconds ago plus its share of the span: i rises with time.
+  // Both statements pass the same first parameters: $1 the first row's id (offset + from), $3 the
+  // span in seconds, $6 `from`, so that i - $1 + $6 is the row's number within this fill.
   const at = (total: number) => `now() - make_interval(secs => $3) + make_interval(secs => (i - $1::bigint + $6::bigint) * ($3::float8 / ${total}))`;
   const lanes = async (total: number, statement: (c: pg.Client, from: number, to: number) => Promise<unknown>, what: string) => {
     filled = 0;
     const half = Math.ceil(total / 2);
-    await Promise.all([[db, 0, half], [second, half, total]].map(async ([c, begin, end]) => {
-      for (let from = begin as number; from < (end as number); from += CHUNK) {
-        const to = Math.min(end as number, from + CHUNK);
-        await statement(c as pg.Client, from, to);
+    const halves: [pg.Client, number, number][] = [[db, 0, half], [second, half, total]];
+    await Promise.all(halves.map(async ([c, begin, end]) => {
+      for (let from = begin; from < end; from += CHUNK) {
+        const to = Math.min(end, from + CHUNK);
+        await statement(c, from, to);
         filled += to - from;
         progress(what);
       }
