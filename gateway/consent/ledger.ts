@@ -51,6 +51,7 @@ export async function readLedgers(db: Pick<Database, 'query'>, consentIds: reado
        FROM consent c JOIN traject t ON t.id = c.traject_id
       WHERE c.id = ANY($1::uuid[])`,
     [consentIds],
+    'kp_consent_ledger',
   );
   return new Map(rows.map((r) => [r.id, stateOf(r)]));
 }

@@ -14,7 +14,7 @@ export type Db = PrismaClient;
 
 /** Queries inside a driver-level transaction (Database.transaction). */
 export interface SqlClient {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<R[]>;
 }
 export type { Notification } from './listener.js';
 
@@ -35,8 +35,13 @@ export interface Database {
    *   through Prisma's raw query that one small read cost 11 % of the gateway's CPU at 430
    *   uploads/s.
    * Everything else goes through Prisma.
+   *
+   * `name` (one per SQL text) makes the statement a prepared one on PostgreSQL: parsed and planned
+   * once per connection instead of on every call. An insert of one processing row took 0.41–0.50 ms
+   * unnamed against 0.29–0.34 ms named (p50 of 2,000 in a row on one connection), the difference
+   * being PostgreSQL's parse and plan of the partitioned insert. PGlite ignores it.
    */
-  query<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params: unknown[], name?: string): Promise<R[]>;
   /**
    * A transaction straight through the driver, for the report upload's two statements (lock and
    * read, then write): through Prisma's interactive transaction the same work took eight
@@ -106,15 +111,15 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
         await client.end().catch(() => {});
       }
     },
-    async query(sql, params) {
-      return (await pool.query(sql, params)).rows;
+    async query(sql, params, name) {
+      return (await pool.query(statement(sql, params, name))).rows;
     },
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: async (text, params) => (await client.query(text, params)).rows });
+        const result = await fn({ query: async (text, params, name) => (await client.query(statement(text, params, name))).rows });
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -137,6 +142,11 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
       await pool.end().catch(() => {});
     },
   };
+}
+
+/** pg's query config: with a name, prepared once per connection. */
+function statement(text: string, values: unknown[] | undefined, name: string | undefined): pg.QueryConfig {
+  return name ? { name, text, values } : { text, values };
 }
 
 async function openPglite(dataDir: string, sharedBuffersMb: number | undefined): Promise<Database> {

@@ -120,7 +120,7 @@ export function createSharedCounters(db: Database): SharedCounters {
     if (batch.length > 0) {
       const rows = batch.map((e) => ({ k: e.key, w: e.windowStart, e: e.windowStart + e.windowMs, n: e.sending }));
       try {
-        const totals = await db.query<{ k: string; w: number; n: number }>(UPSERT, [JSON.stringify(rows)]);
+        const totals = await db.query<{ k: string; w: number; n: number }>(UPSERT, [JSON.stringify(rows)], 'kp_rate_limit_upsert');
         for (const t of totals) {
           const e = entries.get(id(t.k, Number(t.w)));
           if (e) e.shared = Number(t.n);
@@ -162,7 +162,7 @@ export function createSharedCounters(db: Database): SharedCounters {
       const now = Date.now();
       const windowStart = windowOf(windowMs, now);
       const row = { k: key, w: windowStart, e: windowStart + windowMs, n: 1 };
-      const [total] = await db.query<{ n: number }>(UPSERT, [JSON.stringify([row])]);
+      const [total] = await db.query<{ n: number }>(UPSERT, [JSON.stringify([row])], 'kp_rate_limit_upsert');
       return { current: Number(total!.n), ttl: windowStart + windowMs - now };
     },
     peek(key, windowMs) {

@@ -72,7 +72,7 @@ function toRow(trace: TraceContext, d: Decision & DecisionIdentity) {
 }
 
 export function createDecisionLog(db: Pick<Database, 'query'>): DecisionLog {
-  const writer = createGroupCommit<Row>((rows) => db.query(INSERT, [JSON.stringify(rows)]), {
+  const writer = createGroupCommit<Row>((rows) => db.query(INSERT, [JSON.stringify(rows)], 'kp_besluit_insert'), {
     onWritten: (rows, seconds) => metrics.logWrite('decision', rows, seconds),
   });
   return {

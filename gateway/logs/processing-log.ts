@@ -96,7 +96,7 @@ type Row = Record<string, unknown>;
 const list = (xs: string[]) => [...new Set(xs)].sort();
 
 export function createProcessingLog(db: Pick<Database, 'query' | 'prisma'>, crypto: SubjectCrypto): ProcessingLog {
-  const writer = createGroupCommit<Row>((rows) => db.query(INSERT, [JSON.stringify(rows)]), {
+  const writer = createGroupCommit<Row>((rows) => db.query(INSERT, [JSON.stringify(rows)], 'kp_verwerking_insert'), {
     onWritten: (count, seconds) => metrics.logWrite('processing', count, seconds),
   });
   const rows = (trace: TraceContext, entries: Processing[]): Row[] => {

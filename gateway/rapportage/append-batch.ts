@@ -148,7 +148,7 @@ async function writeBatch(
   jobs: AppendJob[],
 ): Promise<Result[]> {
   const results: Result[] = new Array(jobs.length);
-  const locked = await sql.query<LockedBlock>(LOCK_BLOCKS, [JSON.stringify(jobs.map((j) => ({ traject_id: j.trajectId, rib_oin: j.ribOin })))]);
+  const locked = await sql.query<LockedBlock>(LOCK_BLOCKS, [JSON.stringify(jobs.map((j) => ({ traject_id: j.trajectId, rib_oin: j.ribOin })))], 'kp_append_lock');
   const byKey = new Map(locked.map((b) => [`${b.traject_id}|${b.rib_oin.trim()}`, b]));
   const blocks: (OpenBlok | undefined)[] = jobs.map((j, i) => {
     try {
@@ -162,7 +162,7 @@ async function writeBatch(
   const found = new Map(
     (open.length === 0 ? [] : await sql.query<ReadForAppend>(READ_FOR_APPEND, [JSON.stringify(open.map(({ j, i, blok }) => ({
       i, blok_id: blok.id, idempotency_key: j.idempotencyKey, corrigeert: j.input.corrigeert ?? null, bijlagen: j.input.bijlagen,
-    })))])).map((r) => [r.i, r]),
+    })))], 'kp_append_read')).map((r) => [r.i, r]),
   );
 
   const chains = new Map<string, ChainState>();
@@ -203,7 +203,7 @@ async function writeBatch(
     const head = await deps.chainHeads.sign(headOfReport(c.newest!));
     return { blok_id: blokId, sequence: c.newest!.sequence, rapportage_id: c.newest!.id, head_hash: c.newest!.hash, signed_at: c.newest!.createdAt, signature: head.handtekening };
   }));
-  const [written] = await sql.query<{ stored: number; anchored: number; announced: number }>(APPEND, [JSON.stringify(rows), JSON.stringify(heads), JSON.stringify(processing)]);
+  const [written] = await sql.query<{ stored: number; anchored: number; announced: number }>(APPEND, [JSON.stringify(rows), JSON.stringify(heads), JSON.stringify(processing)], 'kp_append_write');
   // The statement either stores everything or fails; a short count would be a fault in it.
   if (written?.stored !== rows.length || written.anchored !== heads.length || written.announced !== rows.length) {
     throw new KetenError('INTERNAL', 'rapportage batch: the database stored a different number of rows than were sent');

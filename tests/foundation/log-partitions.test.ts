@@ -138,6 +138,12 @@ describe('log partitions', () => {
     expect(names).toContain('verwerking_2025_12');
     // Nothing left to drop: a second run drops nothing.
     expect(await dropExpiredPartitions(t.db, 12, log, new Date('2026-12-04T10:00:00Z'))).toEqual([]);
+    // The logs' inserts are prepared once per connection (Database.query's name), before the drop:
+    // they still write, to the months that are left.
+    const after = await writeProcessing(t.db, new Date('2025-12-02T00:00:00Z'));
+    expect(await partitionOf(t.db, 'verwerking', after)).toBe('verwerking_2025_12');
+    const afterDecision = await writeDecision(t.db, new Date('2025-12-30T08:00:00Z'));
+    expect(await partitionOf(t.db, 'besluit', afterDecision.spanId)).toBe('besluit_2025_12');
   });
 });
 
