@@ -10,7 +10,10 @@
 // clients, plus report uploads through the REST API against raw inserts of the same rows. The
 // targets take turns, round after round, so the machine's noise falls on all of them alike; the
 // table gives each figure's median over the rounds and each rate's ratio to the ceiling and the
-// bare gateway. `--json FILE` writes the figures. A script, not a test.
+// bare gateway. Beside each rate, the CPU milliseconds one request cost the target's process, the
+// partners' adapters and sandboxes, and the PostgreSQL server (bench/support/cpu.ts): on a shared,
+// noisy machine those move far less than the rates do. `--json FILE` writes the figures. A script,
+// not a test.
 //
 //   npm run bench                                   # everything (about 25 minutes)
 //   npm run bench -- --db postgres --query view     # a part
@@ -28,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { ORG } from '../adapters/population/organisations.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { adapterEnv, startPartnerProcesses } from './support/partners.js';
+import { postgresPids, type CpuGroups, type CpuPerRequest } from './support/cpu.js';
 import { measure, type LoadResult } from './support/load.js';
 import { memoryOf } from './support/processes.js';
 import { PAGE_SIZE, type QueryName } from './support/queries.js';
@@ -62,12 +66,16 @@ const queries = list(values.query!);
 const rounds = Number(values.rounds);
 const timing = { connections: Number(values.connections), warmupSeconds: Number(values.warmup), seconds: Number(values.seconds) };
 
-interface Run extends LoadResult {
+interface Run extends Omit<LoadResult, keyof CpuPerRequest> {
   target: Target;
   query: QueryName | 'upload' | 'rawinsert';
   db: Db;
   connections: number;
   rounds: number;
+  /** CPU ms per request (medians over the rounds); null where not measured. */
+  gateway_cpu_ms: number | null;
+  partners_cpu_ms: number | null;
+  database_cpu_ms: number | null;
 }
 const runs: Run[] = [];
 const starts: { db: Db; start_to_ready_s: number; idle_rss_mb: number }[] = [];
@@ -89,6 +97,19 @@ const targetEnv = {
   BENCH_SIGNING_JWK: JSON.stringify(issuer.privateJwk),
   BENCH_OIN: ORG.amsterdam.oin,
 };
+
+/**
+ * Whose CPU a measurement counts: the target's process, the partner processes (when this run
+ * started them) and, for Ketenpoort on a PostgreSQL server on this machine, the server's processes
+ * (listed when the window starts: the pool's connections are open by then). PGlite runs inside
+ * the gateway's process, so its work is in the gateway's figure.
+ */
+const localServer = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(values['database-url']!).hostname);
+const cpuOf = (target: Target, pid: number, db: Db) => (): CpuGroups => ({
+  gateway: [pid],
+  partners: partners ? partners.procs().map((p) => p.pid) : null,
+  database: target === 'ketenpoort' && db === 'postgres' && localServer ? postgresPids() : null,
+});
 
 // ---------------------------------------------------------------- workloads
 /** The caseload's clients and the cursor of every page of 50, read once through the target. */
@@ -128,12 +149,20 @@ function combine(target: Target, query: Run['query'], db: Db, connections: numbe
     connections,
     rounds: results.length,
     rps: Math.round(median(results.map((r) => r.rps)) * 10) / 10,
+    gateway_cpu_ms: medianOf(results.map((r) => r.gateway_cpu_ms)),
+    partners_cpu_ms: medianOf(results.map((r) => r.partners_cpu_ms)),
+    database_cpu_ms: medianOf(results.map((r) => r.database_cpu_ms)),
     p50_ms: median(results.map((r) => r.p50_ms)),
     p99_ms: median(results.map((r) => r.p99_ms)),
     peak_rss_mb: Math.max(...results.map((r) => r.peak_rss_mb)),
     requests: results.reduce((n, r) => n + r.requests, 0),
     errors: results.reduce((n, r) => n + r.errors, 0),
   };
+}
+
+/** The median of figures every round has; null when a round lacks it. */
+function medianOf(xs: (number | null | undefined)[]): number | null {
+  return xs.every((x): x is number => typeof x === 'number') && xs.length > 0 ? Math.round(median(xs) * 100) / 100 : null;
 }
 
 /** Every query, the targets taking turns within each round. */
@@ -148,6 +177,7 @@ async function measureGraph(db: Db, endpoints: Endpoint[]) {
         const r = await measure({
           url: e.proc.url,
           pid: e.proc.pid,
+          cpu: cpuOf(e.target, e.proc.pid, db),
           next: workload(e, q, pages.get(e)!),
           connections,
           warmupSeconds: round === 0 ? timing.warmupSeconds : 1,
@@ -165,7 +195,11 @@ async function measureUploadsAndRaw(db: Db, kp: KetenpoortTarget) {
   const bearer = await kp.token('rib-werkfit');
   const uploads: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
-    uploads.push(await measureUploads(kp.proc.url, kp.proc.pid, bearer, uploadTargets, { ...timing, warmupSeconds: round === 0 ? timing.warmupSeconds : 1 }));
+    uploads.push(await measureUploads(kp.proc.url, kp.proc.pid, bearer, uploadTargets, {
+      ...timing,
+      warmupSeconds: round === 0 ? timing.warmupSeconds : 1,
+      cpu: cpuOf('ketenpoort', kp.proc.pid, db),
+    }));
   }
   report(combine('ketenpoort', 'upload', db, timing.connections, uploads));
   // The raw inserts open the same database, which on PGlite only one process can hold.
@@ -181,8 +215,14 @@ function report(r: Run) {
   runs.push(r);
   const what = `${r.query}${r.connections === 1 ? ' alone' : ''}`;
   console.log(
-    `  ${r.target.padEnd(11)} ${what.padEnd(12)} ${r.db.padEnd(9)} ${String(r.rps).padStart(8)} req/s  p50 ${String(r.p50_ms).padStart(5)} ms  p99 ${String(r.p99_ms).padStart(5)} ms  peak ${String(r.peak_rss_mb).padStart(4)} MB${r.errors ? `  ERRORS ${r.errors}` : ''}`,
+    `  ${r.target.padEnd(11)} ${what.padEnd(12)} ${r.db.padEnd(9)} ${String(r.rps).padStart(8)} req/s  p50 ${String(r.p50_ms).padStart(5)} ms  p99 ${String(r.p99_ms).padStart(5)} ms  peak ${String(r.peak_rss_mb).padStart(4)} MB  cpu/req ${cpuText(r)}${r.errors ? `  ERRORS ${r.errors}` : ''}`,
   );
+}
+
+/** `gateway / database / partners` CPU ms per request; `-` where not measured. */
+function cpuText(r: Run): string {
+  const ms = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+  return `${ms(r.gateway_cpu_ms)} / ${ms(r.database_cpu_ms)} / ${ms(r.partners_cpu_ms)}`;
 }
 
 // ---------------------------------------------------------------- the run
@@ -220,14 +260,15 @@ try {
 const find = (target: Target, query: Run['query'], db: Db, connections: number) =>
   runs.find((r) => r.target === target && r.query === query && r.db === db && r.connections === connections);
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${Math.round((100 * a) / b)} %` : '');
-console.log(`\nmedians of ${rounds} rounds; peak = highest RSS of the target's process during the rounds`);
-console.log(`${'target'.padEnd(11)} ${'query'.padEnd(12)} ${'db'.padEnd(9)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'peak MB'.padStart(8)} ${'÷ceiling'.padStart(9)} ${'÷bare'.padStart(7)}`);
+console.log(`\nmedians of ${rounds} rounds; peak = highest RSS of the target's process during the rounds;`);
+console.log(`cpu ms/req = CPU milliseconds per answered request in the target's process / the PostgreSQL server / the partners' adapters and sandboxes`);
+console.log(`${'target'.padEnd(11)} ${'query'.padEnd(12)} ${'db'.padEnd(9)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'peak MB'.padStart(8)} ${'÷ceiling'.padStart(9)} ${'÷bare'.padStart(7)}  ${'cpu ms/req'}`);
 for (const r of runs) {
   const ceiling = r.query === 'upload' ? find('ceiling', 'rawinsert', r.db, r.connections) : find('ceiling', r.query, r.db, r.connections);
   const bare = find('bare', r.query, r.db, r.connections);
   const what = `${r.query}${r.connections === 1 ? ' alone' : ''}`;
   console.log(
-    `${r.target.padEnd(11)} ${what.padEnd(12)} ${r.db.padEnd(9)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.peak_rss_mb).padStart(8)} ${(r === ceiling ? '' : ratio(r.rps, ceiling?.rps)).padStart(9)} ${(r === bare ? '' : ratio(r.rps, bare?.rps)).padStart(7)}${r.errors ? `  errors ${r.errors}` : ''}`,
+    `${r.target.padEnd(11)} ${what.padEnd(12)} ${r.db.padEnd(9)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.peak_rss_mb).padStart(8)} ${(r === ceiling ? '' : ratio(r.rps, ceiling?.rps)).padStart(9)} ${(r === bare ? '' : ratio(r.rps, bare?.rps)).padStart(7)}  ${cpuText(r)}${r.errors ? `  errors ${r.errors}` : ''}`,
   );
 }
 for (const s of starts) console.log(`ketenpoort on ${s.db}: /ready ${s.start_to_ready_s} s after start on a migrated database; idle RSS ${s.idle_rss_mb} MB`);

@@ -3,6 +3,7 @@
 // clients, pages and blocks (nothing is answered from one cached response). An answer with another
 // status than expected, or a GraphQL answer with errors, counts as an error.
 import autocannon from 'autocannon';
+import { cpuDuring, perRequest, type CpuGroups, type CpuPerRequest } from './cpu.js';
 import { peakRssDuring } from './processes.js';
 
 export interface NextRequest {
@@ -23,9 +24,11 @@ export interface LoadOptions {
   seconds: number;
   /** The process whose memory is reported. */
   pid: number;
+  /** Whose CPU per request is reported, read when the measured window starts (after the warm-up). */
+  cpu?: () => CpuGroups;
 }
 
-export interface LoadResult {
+export interface LoadResult extends Partial<CpuPerRequest> {
   rps: number;
   p50_ms: number;
   p99_ms: number;
@@ -59,9 +62,12 @@ export async function measure(o: LoadOptions): Promise<LoadResult> {
     return { r, bad };
   };
   await run(o.warmupSeconds);
-  const { result, peakMb } = await peakRssDuring(o.pid, () => run(o.seconds));
+  const groups = o.cpu?.() ?? { gateway: [o.pid], partners: null, database: null };
+  const { result: measured, seconds } = await cpuDuring(groups, () => peakRssDuring(o.pid, () => run(o.seconds)));
+  const { result, peakMb } = measured;
   const { r, bad } = result;
   return {
+    ...perRequest(seconds, r.requests.total),
     rps: Math.round(r.requests.average * 10) / 10,
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,

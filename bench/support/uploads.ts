@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../../gateway/db/database.js';
 import { hashRow } from '../../gateway/rapportage/chain.js';
 import { requestHashOf } from '../../gateway/rapportage/idempotency.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
+import type { CpuGroups } from './cpu.js';
 import { measure, type LoadResult } from './load.js';
 import { peakRssDuring } from './processes.js';
 
@@ -78,13 +79,14 @@ export async function measureUploads(
   pid: number,
   ribBearer: string,
   targets: UploadTarget[],
-  o: { connections: number; warmupSeconds: number; seconds: number },
+  o: { connections: number; warmupSeconds: number; seconds: number; cpu?: () => CpuGroups },
 ): Promise<LoadResult> {
   let i = 0;
   const payload = JSON.stringify(reportBody());
   return measure({
     url,
     pid,
+    cpu: o.cpu,
     connections: o.connections,
     warmupSeconds: o.warmupSeconds,
     seconds: o.seconds,
