@@ -21,6 +21,16 @@ export interface KlantAccess {
    * hold up fetching the data.
    */
   check(trace: TraceContext, caller: Caller, bsn: string, action?: string): Promise<{ recorded: Promise<void> }>;
+  /** Whether `check` would decide without asking the gemeente (a client, or a caseload answer at hand). */
+  decidesAtOnce(caller: Caller, bsn: string): boolean;
+  /**
+   * Decides from the gemeente's own answer to `klant(bsn)`, asked with the klantmanager's
+   * organisation in the internal token: the gemeente's adapter answers a Klant only when the client
+   * is on that organisation's caseload (adapters/gemeente/subgraph.ts, `visible`), the same rule
+   * as its caseload-membership question. `found`: the Klant with this BSN came back; `unavailable`:
+   * the gemeente did not answer. Throws and records like `check`.
+   */
+  decideFromAnswer(trace: TraceContext, caller: Caller, bsn: string, outcome: 'found' | 'not-found' | 'unavailable'): Promise<{ recorded: Promise<void> }>;
   /** The gemeente just listed these clients as on the caller's organisation's caseload. */
   onCaseload(caller: Caller, bsns: Iterable<string>): void;
 }
@@ -99,6 +109,26 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
         throw forbidden('you may not see this client');
       }
       return { recorded: record(trace, caller, bsn, true, reason, action) };
+    },
+    decidesAtOnce(caller, bsn) {
+      if (caller.role !== 'klantmanager') return true;
+      const hit = cache.get(`${caller.oin}:${bsn}`);
+      return hit !== undefined && hit.until > Date.now();
+    },
+    async decideFromAnswer(trace, caller, bsn, outcome) {
+      const action = 'klantbeeld:lezen';
+      if (caller.role !== 'klantmanager') throw new KetenError('INTERNAL', 'only a klantmanager is decided from the gemeente\'s answer');
+      if (outcome === 'unavailable') {
+        await record(trace, caller, bsn, false, 'partner_unavailable', action);
+        throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente did not answer about the caseload', { partner: 'gemeente' });
+      }
+      const member = outcome === 'found';
+      remember(`${caller.oin}:${bsn}`, member);
+      if (!member) {
+        await record(trace, caller, bsn, false, 'not-on-caseload', action);
+        throw forbidden('you may not see this client');
+      }
+      return { recorded: record(trace, caller, bsn, true, 'on-caseload', action) };
     },
     onCaseload(caller, bsns) {
       // The gemeente's own caseload answer, for the caller's own organisation: as good as asking

@@ -1,7 +1,8 @@
 // The one graph: a mercurius gateway composing the partner adapters and the gateway's own "keten"
 // subgraph. Per request, in this order: authenticate the bearer token; decide every root field
-// (policy.ts, default deny); sign a short-lived internal token per subgraph call; after execution,
-// write the processing log before the answer leaves (fail closed).
+// (policy.ts, default deny; a klantmanager's `klant` whose caseload answer is not at hand is decided
+// from the gemeente's own answer, after execution); sign a short-lived internal token per subgraph
+// call; after execution, write the decision and processing logs before the answer leaves (fail closed).
 import mercuriusGateway from '@mercuriusjs/gateway';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DocumentNode, GraphQLSchema } from '../../lib/graphql.js';
@@ -40,6 +41,8 @@ interface GraphContext {
   audit?: ReadAudit;
   /** The access decisions' log writes, started during the policy check. */
   recorded?: Promise<void>;
+  /** Clients whose access is decided from the gemeente's answer (policy.ts, ownerDecides). */
+  decideFromAnswer?: string[];
   startTime: Date;
   /** For metrics: the operation type and its root fields. */
   operation?: { type: string; fields: RootField[] };
@@ -156,6 +159,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     if (!op) throw new KetenError('BAD_USER_INPUT', 'name the operation to run');
     const decision = await decideRootFields(services, klantAccess, ctx.trace, ctx.caller, op.fields, owners.ketenRootFields);
     ctx.activity = decision.activity;
+    ctx.decideFromAnswer = decision.decideFromAnswer;
     if (metricsEnabled()) ctx.operation = { type: op.operation.operation, fields: op.fields };
     // Awaited in onResolution; a failure is reported there, never as an unhandled rejection.
     ctx.recorded = Promise.all(decision.recorded).then(() => undefined);
@@ -171,17 +175,26 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
       const outcome = !execution.errors?.length ? 'ok' : execution.data ? 'partial' : 'error';
       metrics.graphqlOperation(operationLabel(ctx.operation.type, ctx.operation.fields.map((f) => f.name)), outcome, (Date.now() - ctx.startTime.getTime()) / 1000);
     }
-    if (!ctx.audit?.instrumented || !execution.data) return logged(ctx.recorded);
-    const subjects = collectSubjects(execution.data, ctx.audit);
-    if (ctx.activity === 'caseload') klantAccess.onCaseload(ctx.caller, subjects);
+    const data = execution.data;
+    const subjects = ctx.audit?.instrumented && data ? collectSubjects(data, ctx.audit) : new Set<string>();
     const failedPartners = new Set<string>();
     for (const e of execution.errors ?? []) {
       const partner = (e.extensions as { partner?: unknown } | undefined)?.partner;
       if (typeof partner === 'string') failedPartners.add(partner);
     }
+    const recorded = [ctx.recorded];
+    for (const bsn of ctx.decideFromAnswer ?? []) {
+      const outcome = subjects.has(bsn) ? 'found' : failedPartners.has('gemeente') ? 'unavailable' : 'not-found';
+      // Throws after the denial is on record: the answer is replaced by the refusal.
+      const permit = await klantAccess.decideFromAnswer(ctx.trace, ctx.caller, bsn, outcome);
+      permit.recorded.catch(() => {});
+      recorded.push(permit.recorded);
+    }
+    if (!ctx.audit?.instrumented || !data) return logged(...recorded);
+    if (ctx.activity === 'caseload') klantAccess.onCaseload(ctx.caller, subjects);
     // Written before the answer leaves; if this throws, the caller gets an error, not the data.
     await logged(
-      ctx.recorded,
+      ...recorded,
       services.processingLog.record(
         ctx.trace,
         processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),

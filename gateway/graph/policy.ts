@@ -19,11 +19,21 @@ interface RootRule {
   activity: Activity;
   /** The argument naming the client; access to that client is checked (caseload or self). */
   subjectArg?: string;
+  /**
+   * The field's owner, the gemeente, answers it only for a client on the caller's organisation's
+   * caseload. So when that is not known yet, the gateway does not ask first ("is this client on
+   * the caseload?") and then fetch: it fetches, and decides from whether the client came back
+   * (KlantAccess.decideFromAnswer). One call to the gemeente instead of two in a row; the other
+   * partners are asked only for a client the gemeente returned; the decision is on record before
+   * anything leaves, as always. Only for an operation with this one root field: with others beside
+   * it, a refusal would come after their partners had been asked for nothing.
+   */
+  ownerDecides?: boolean;
 }
 
 /** Root fields of the partner subgraphs that callers may use. Anything else is refused. */
 const PARTNER_ROOT_FIELDS: Record<string, RootRule> = {
-  'Query.klant': { roles: ['klantmanager', 'client'], activity: 'klantbeeld', subjectArg: 'bsn' },
+  'Query.klant': { roles: ['klantmanager', 'client'], activity: 'klantbeeld', subjectArg: 'bsn', ownerDecides: true },
   'Query.caseload': { roles: ['klantmanager'], activity: 'caseload' },
   'Query.zoekKlanten': { roles: ['klantmanager'], activity: 'caseload' },
 };
@@ -42,6 +52,8 @@ export interface RootDecision {
   subjects: string[];
   /** The permits' decision-log writes: awaited before any data leaves (fail closed). */
   recorded: Promise<void>[];
+  /** Klantmanager's clients decided from the gemeente's answer (RootRule.ownerDecides), after execution. */
+  decideFromAnswer: string[];
 }
 
 export async function decideRootFields(
@@ -55,6 +67,7 @@ export async function decideRootFields(
   let activity: Activity | undefined;
   const subjects: string[] = [];
   const recorded: Promise<void>[] = [];
+  const decideFromAnswer: string[] = [];
   for (const field of fields) {
     if (ketenRootFields.has(field.key)) {
       activity ??= KETEN_ACTIVITY[caller.role];
@@ -77,13 +90,14 @@ export async function decideRootFields(
     if (rule.subjectArg) {
       const bsn = field.args[rule.subjectArg];
       if (typeof bsn !== 'string' || !isValidBsn(bsn)) throw badInput(rule.subjectArg, 'a BSN of nine digits that passes the elfproef');
-      recorded.push((await klantAccess.check(trace, caller, bsn)).recorded);
+      if (rule.ownerDecides && fields.length === 1 && !klantAccess.decidesAtOnce(caller, bsn)) decideFromAnswer.push(bsn);
+      else recorded.push((await klantAccess.check(trace, caller, bsn)).recorded);
       subjects.push(bsn);
     }
     activity ??= rule.activity;
   }
   if (!activity) throw new KetenError('BAD_USER_INPUT', 'the operation asks for nothing');
-  return { activity, subjects, recorded };
+  return { activity, subjects, recorded, decideFromAnswer };
 }
 
 export const purposeOf = (activity: Activity) => ACTIVITIES[activity];
