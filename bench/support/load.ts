@@ -37,30 +37,38 @@ export interface LoadResult extends Partial<CpuPerRequest> {
   errors: number;
 }
 
-export async function measure(o: LoadOptions): Promise<LoadResult> {
+/** `duration` seconds of load as `o` describes; the answers that were not good are counted. */
+async function drive(o: Omit<LoadOptions, 'pid' | 'seconds' | 'warmupSeconds' | 'cpu'>, duration: number) {
   const good = o.status ?? 200;
-  const run = async (duration: number) => {
-    let bad = 0;
-    const r = await autocannon({
-      url: o.url,
-      method: 'POST',
-      connections: o.connections,
-      duration,
-      headers: { 'content-type': 'application/json', ...o.headers },
-      requests: [
-        {
-          setupRequest: (req: any) => {
-            const n = o.next();
-            return { ...req, ...(n.path ? { path: n.path } : {}), headers: { ...req.headers, ...n.headers }, body: n.body };
-          },
-          onResponse: (status: number, body: string) => {
-            if (status !== good || body.includes('"errors":[{')) bad++;
-          },
+  let bad = 0;
+  const r = await autocannon({
+    url: o.url,
+    method: 'POST',
+    connections: o.connections,
+    duration,
+    headers: { 'content-type': 'application/json', ...o.headers },
+    requests: [
+      {
+        setupRequest: (req: any) => {
+          const n = o.next();
+          return { ...req, ...(n.path ? { path: n.path } : {}), headers: { ...req.headers, ...n.headers }, body: n.body };
         },
-      ],
-    } as autocannon.Options);
-    return { r, bad };
-  };
+        onResponse: (status: number, body: string) => {
+          if (status !== good || body.includes('"errors":[{')) bad++;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  return { r, bad };
+}
+
+/** Load that is not measured: `o.warmupSeconds` of it, to warm a target and the processes behind it. */
+export async function warmUp(o: Omit<LoadOptions, 'pid' | 'seconds' | 'cpu'>): Promise<void> {
+  await drive(o, o.warmupSeconds);
+}
+
+export async function measure(o: LoadOptions): Promise<LoadResult> {
+  const run = (duration: number) => drive(o, duration);
   await run(o.warmupSeconds);
   const groups = o.cpu?.() ?? { gateway: [o.pid], partners: null, database: null };
   const { result: measured, seconds } = await cpuDuring(groups, () => peakRssDuring(o.pid, () => run(o.seconds)));
