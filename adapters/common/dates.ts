@@ -5,13 +5,19 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DUTCH = /^(\d{2})-(\d{2})-(\d{4})$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 
+// Arithmetic, not a Date round trip: every date of a caseload page passes here (~2,000 for 300
+// klanten), and building and printing a Date for each cost the adapters ~5 % of their CPU
+// (bench/compare.ts --profile). The proleptic Gregorian calendar, as Date has it.
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 function checked(y: string, m: string, d: string, input: string): string {
-  const iso = `${y}-${m}-${d}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) {
-    throw new RangeError(`not a calendar date: ${JSON.stringify(input)}`);
-  }
-  return iso;
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  const last = month === 2 && isLeap(year) ? 29 : DAYS[month - 1];
+  if (last === undefined || day < 1 || day > last) throw new RangeError(`not a calendar date: ${JSON.stringify(input)}`);
+  return `${y}-${m}-${d}`;
 }
 
 export function isIsoDate(value: string): boolean {

