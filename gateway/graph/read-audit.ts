@@ -174,13 +174,15 @@ export function processingEntries(input: {
     if (owner && owner !== 'keten' && !input.failedPartners.has(owner)) partners.add(owner);
   }
   partners.add('gemeente');
+  // One array for every entry: the log sends entries that differ only in their subject as one group.
+  const partnerList = [...partners];
   return [...input.subjects].map((bsn) => ({
     name: input.activity === 'caseload' ? 'caseload bekeken' : 'klantbeeld bekeken',
     activity: input.activity,
     operation: 'read' as const,
     subjectBsn: bsn,
     caller: input.caller,
-    partners: [...partners],
+    partners: partnerList,
     fields,
     startTime: input.startTime,
     status: input.failedPartners.size > 0 ? ('ERROR' as const) : ('OK' as const),

@@ -17,15 +17,25 @@ export interface GroupCommit<T> {
 
 interface Waiter<T> {
   rows: T[];
+  /** Table rows `rows` stand for. */
+  count: number;
   resolve(): void;
   reject(err: unknown): void;
 }
 
 export function createGroupCommit<T>(
   write: (rows: T[]) => Promise<unknown>,
-  options: { maxRows?: number; /** Told after each committed batch (metrics). */ onWritten?: (rows: number, seconds: number) => void } = {},
+  options: {
+    maxRows?: number;
+    /** How many table rows one item stands for (a group of rows sharing their values); 1 each by default. */
+    rowsOf?: (item: T) => number;
+    /** Told after each committed batch (metrics). */
+    onWritten?: (rows: number, seconds: number) => void;
+  } = {},
 ): GroupCommit<T> {
   const maxRows = options.maxRows ?? 2000;
+  const rowsOf = options.rowsOf ?? (() => 1);
+  const count = (items: T[]) => items.reduce((n, item) => n + rowsOf(item), 0);
   let queue: Waiter<T>[] = [];
   let inFlight: Promise<void> | undefined;
 
@@ -34,7 +44,7 @@ export function createGroupCommit<T>(
       const rows = batch.flatMap((w) => w.rows);
       const started = performance.now();
       await write(rows);
-      options.onWritten?.(rows.length, (performance.now() - started) / 1000);
+      options.onWritten?.(batch.reduce((n, w) => n + w.count, 0), (performance.now() - started) / 1000);
       for (const w of batch) w.resolve();
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
@@ -46,7 +56,7 @@ export function createGroupCommit<T>(
   function takeBatch(): Waiter<T>[] {
     let rows = 0;
     let n = 0;
-    while (n < queue.length && (n === 0 || rows + queue[n]!.rows.length <= maxRows)) rows += queue[n++]!.rows.length;
+    while (n < queue.length && (n === 0 || rows + queue[n]!.count <= maxRows)) rows += queue[n++]!.count;
     const batch = queue.slice(0, n);
     queue = queue.slice(n);
     return batch;
@@ -68,7 +78,7 @@ export function createGroupCommit<T>(
     add(rows) {
       if (rows.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        queue.push({ rows, resolve, reject });
+        queue.push({ rows, count: count(rows), resolve, reject });
         pump();
       });
     },
