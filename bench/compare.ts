@@ -11,8 +11,8 @@
 // targets take turns, round after round, so the machine's noise falls on all of them alike; the
 // table gives each figure's median over the rounds and each rate's ratio to the ceiling and the
 // bare gateway. Beside each rate, the CPU milliseconds one request cost the target's process, the
-// partners' adapters and sandboxes, and the PostgreSQL server (bench/support/cpu.ts): on a shared,
-// noisy machine those move far less than the rates do. `--json FILE` writes the figures. A script,
+// partners' adapters and sandboxes (also each apart), and the PostgreSQL server
+// (bench/support/cpu.ts): on a shared, noisy machine those move far less than the rates do. `--json FILE` writes the figures. A script,
 // not a test.
 //
 //   npm run bench                                   # everything (about 25 minutes)
@@ -76,6 +76,8 @@ interface Run extends Omit<LoadResult, keyof CpuPerRequest> {
   gateway_cpu_ms: number | null;
   partners_cpu_ms: number | null;
   database_cpu_ms: number | null;
+  /** The partners' CPU ms per request, process by process ("adapter gemeente", "sandbox uwv", …). */
+  processes_cpu_ms?: Record<string, number>;
 }
 const runs: Run[] = [];
 const starts: { db: Db; start_to_ready_s: number; idle_rss_mb: number }[] = [];
@@ -108,6 +110,7 @@ const localServer = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(values[
 const cpuOf = (target: Target, pid: number, db: Db) => (): CpuGroups => ({
   gateway: [pid],
   partners: partners ? partners.procs().map((p) => p.pid) : null,
+  named: partners ? partners.procs().map((p) => ({ name: p.name, pid: p.pid })) : undefined,
   database: target === 'ketenpoort' && db === 'postgres' && localServer ? postgresPids() : null,
 });
 
@@ -152,6 +155,7 @@ function combine(target: Target, query: Run['query'], db: Db, connections: numbe
     gateway_cpu_ms: medianOf(results.map((r) => r.gateway_cpu_ms)),
     partners_cpu_ms: medianOf(results.map((r) => r.partners_cpu_ms)),
     database_cpu_ms: medianOf(results.map((r) => r.database_cpu_ms)),
+    ...processesOf(results),
     p50_ms: median(results.map((r) => r.p50_ms)),
     p99_ms: median(results.map((r) => r.p99_ms)),
     peak_rss_mb: Math.max(...results.map((r) => r.peak_rss_mb)),
@@ -222,6 +226,16 @@ function report(r: Run) {
   console.log(
     `  ${r.target.padEnd(11)} ${what.padEnd(12)} ${r.db.padEnd(9)} ${String(r.rps).padStart(8)} req/s  p50 ${String(r.p50_ms).padStart(5)} ms  p99 ${String(r.p99_ms).padStart(5)} ms  peak ${String(r.peak_rss_mb).padStart(4)} MB  cpu/req ${cpuText(r)}${r.errors ? `  ERRORS ${r.errors}` : ''}`,
   );
+  if (r.processes_cpu_ms) {
+    console.log(`      partners' cpu/req: ${Object.entries(r.processes_cpu_ms).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(', ')}`);
+  }
+}
+
+/** The median, over the rounds, of each partner process's CPU per request. */
+function processesOf(results: LoadResult[]): Pick<Run, 'processes_cpu_ms'> {
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.processes_cpu_ms ?? {})))].sort();
+  if (names.length === 0) return {};
+  return { processes_cpu_ms: Object.fromEntries(names.map((n) => [n, medianOf(results.map((r) => r.processes_cpu_ms?.[n] ?? null))!])) };
 }
 
 /** `gateway / database / partners` CPU ms per request; `-` where not measured. */

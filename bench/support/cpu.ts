@@ -58,6 +58,9 @@ export interface CpuGroups {
   gateway: number[];
   partners: number[] | null;
   database: number[] | null;
+  /** Named processes counted one by one as well (each partner's adapter and sandbox): which of
+   * them a workload loads most (on two cores, one busy adapter caps every target's rate). */
+  named?: { name: string; pid: number }[];
 }
 
 /** CPU milliseconds per answered request, per group. */
@@ -65,13 +68,18 @@ export interface CpuPerRequest {
   gateway_cpu_ms: number;
   partners_cpu_ms: number | null;
   database_cpu_ms: number | null;
+  /** Per named process (CpuGroups.named). */
+  processes_cpu_ms?: Record<string, number>;
 }
 
 const total = (pids: number[]) => pids.reduce((s, pid) => s + cpuSecondsOf(pid), 0);
 
+type Seconds = { [K in Exclude<keyof CpuGroups, 'named'>]: number | null } & { named?: Record<string, number> };
+
 /** Runs `work` and returns its result with the CPU seconds each group used meanwhile. */
-export async function cpuDuring<T>(groups: CpuGroups, work: () => Promise<T>): Promise<{ result: T; seconds: { [K in keyof CpuGroups]: number | null } }> {
+export async function cpuDuring<T>(groups: CpuGroups, work: () => Promise<T>): Promise<{ result: T; seconds: Seconds }> {
   const before = { gateway: total(groups.gateway), partners: groups.partners && total(groups.partners), database: groups.database && total(groups.database) };
+  const namedBefore = (groups.named ?? []).map((p) => cpuSecondsOf(p.pid));
   const result = await work();
   const used = (now: number | null, then: number | null) => (now === null || then === null ? null : Math.max(0, now - then));
   return {
@@ -80,11 +88,17 @@ export async function cpuDuring<T>(groups: CpuGroups, work: () => Promise<T>): P
       gateway: used(total(groups.gateway), before.gateway)!,
       partners: used(groups.partners && total(groups.partners), before.partners),
       database: used(groups.database && total(groups.database), before.database),
+      ...(groups.named ? { named: Object.fromEntries(groups.named.map((p, i) => [p.name, Math.max(0, cpuSecondsOf(p.pid) - namedBefore[i]!)])) } : {}),
     },
   };
 }
 
-export function perRequest(seconds: { [K in keyof CpuGroups]: number | null }, requests: number): CpuPerRequest {
+export function perRequest(seconds: Seconds, requests: number): CpuPerRequest {
   const ms = (s: number | null) => (s === null || requests === 0 ? null : Math.round((1000 * s * 100) / requests) / 100);
-  return { gateway_cpu_ms: ms(seconds.gateway)!, partners_cpu_ms: ms(seconds.partners), database_cpu_ms: ms(seconds.database) };
+  return {
+    gateway_cpu_ms: ms(seconds.gateway)!,
+    partners_cpu_ms: ms(seconds.partners),
+    database_cpu_ms: ms(seconds.database),
+    ...(seconds.named && requests > 0 ? { processes_cpu_ms: Object.fromEntries(Object.entries(seconds.named).map(([n, s]) => [n, ms(s)!])) } : {}),
+  };
 }
