@@ -50,6 +50,11 @@ export async function applyMigrations(db: Database, log: (m: string) => void = (
   if ((await pendingMigrations(db)).length === 0) return [];
   const migrationsList = await readMigrationList();
   return db.withLock(MIGRATION_LOCK_KEY, async () => {
+    // Another instance may have applied them while this one waited for the lock: then there is
+    // nothing to do, and no second schema engine asks for Prisma's own migration lock (which the
+    // first engine's pooled connection may still hold; waiting for it timed out after 10 s on a
+    // busy machine).
+    if ((await pendingMigrations(db)).length === 0) return [];
     const { openSchemaEngine } = await schemaEngine();
     const engine = await openSchemaEngine(schemaPath, db.adapterFactory, log);
     try {
