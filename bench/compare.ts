@@ -12,8 +12,8 @@
 // table gives each figure's median over the rounds and each rate's ratio to the ceiling and the
 // bare gateway. Beside each rate, the CPU milliseconds one request cost the target's process, the
 // partners' adapters and sandboxes (also each apart), and the PostgreSQL server
-// (bench/support/cpu.ts): on a shared, noisy machine those move far less than the rates do. `--json FILE` writes the figures. A script,
-// not a test.
+// (bench/support/cpu.ts): on a shared, noisy machine those move far less than the rates do.
+// `--json FILE` writes the figures. A script, not a test.
 //
 //   npm run bench                                   # everything (about 25 minutes)
 //   npm run bench -- --db postgres --query view     # a part
@@ -109,8 +109,7 @@ const targetEnv = {
 const localServer = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(values['database-url']!).hostname);
 const cpuOf = (target: Target, pid: number, db: Db) => (): CpuGroups => ({
   gateway: [pid],
-  partners: partners ? partners.procs().map((p) => p.pid) : null,
-  named: partners ? partners.procs().map((p) => ({ name: p.name, pid: p.pid })) : undefined,
+  partners: partners ? partners.procs().map((p) => ({ name: p.name, pid: p.pid })) : null,
   database: target === 'ketenpoort' && db === 'postgres' && localServer ? postgresPids() : null,
 });
 

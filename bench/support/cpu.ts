@@ -56,11 +56,10 @@ export function postgresPids(): number[] {
 /** Whose CPU to count; `null` for a group that cannot be seen from here (elsewhere, or in-process). */
 export interface CpuGroups {
   gateway: number[];
-  partners: number[] | null;
+  /** Each partner's adapter and sandbox, by name: counted together and one by one (which of them a
+   * workload loads most: on two cores, one busy adapter caps every target's rate). */
+  partners: { name: string; pid: number }[] | null;
   database: number[] | null;
-  /** Named processes counted one by one as well (each partner's adapter and sandbox): which of
-   * them a workload loads most (on two cores, one busy adapter caps every target's rate). */
-  named?: { name: string; pid: number }[];
 }
 
 /** CPU milliseconds per answered request, per group. */
@@ -68,27 +67,31 @@ export interface CpuPerRequest {
   gateway_cpu_ms: number;
   partners_cpu_ms: number | null;
   database_cpu_ms: number | null;
-  /** Per named process (CpuGroups.named). */
+  /** Per partner process (CpuGroups.partners). */
   processes_cpu_ms?: Record<string, number>;
 }
 
 const total = (pids: number[]) => pids.reduce((s, pid) => s + cpuSecondsOf(pid), 0);
 
-type Seconds = { [K in Exclude<keyof CpuGroups, 'named'>]: number | null } & { named?: Record<string, number> };
+type Seconds = { gateway: number; partners: number | null; database: number | null; processes?: Record<string, number> };
 
 /** Runs `work` and returns its result with the CPU seconds each group used meanwhile. */
 export async function cpuDuring<T>(groups: CpuGroups, work: () => Promise<T>): Promise<{ result: T; seconds: Seconds }> {
-  const before = { gateway: total(groups.gateway), partners: groups.partners && total(groups.partners), database: groups.database && total(groups.database) };
-  const namedBefore = (groups.named ?? []).map((p) => cpuSecondsOf(p.pid));
+  const partnersNow = () => groups.partners?.map((p) => cpuSecondsOf(p.pid)) ?? null;
+  const before = { gateway: total(groups.gateway), partners: partnersNow(), database: groups.database && total(groups.database) };
   const result = await work();
+  const partners = partnersNow();
   const used = (now: number | null, then: number | null) => (now === null || then === null ? null : Math.max(0, now - then));
+  const processes = groups.partners && partners && before.partners
+    ? Object.fromEntries(groups.partners.map((p, i) => [p.name, Math.max(0, partners[i]! - before.partners![i]!)]))
+    : undefined;
   return {
     result,
     seconds: {
       gateway: used(total(groups.gateway), before.gateway)!,
-      partners: used(groups.partners && total(groups.partners), before.partners),
+      partners: processes ? Object.values(processes).reduce((a, b) => a + b, 0) : null,
       database: used(groups.database && total(groups.database), before.database),
-      ...(groups.named ? { named: Object.fromEntries(groups.named.map((p, i) => [p.name, Math.max(0, cpuSecondsOf(p.pid) - namedBefore[i]!)])) } : {}),
+      ...(processes ? { processes } : {}),
     },
   };
 }
@@ -99,6 +102,6 @@ export function perRequest(seconds: Seconds, requests: number): CpuPerRequest {
     gateway_cpu_ms: ms(seconds.gateway)!,
     partners_cpu_ms: ms(seconds.partners),
     database_cpu_ms: ms(seconds.database),
-    ...(seconds.named && requests > 0 ? { processes_cpu_ms: Object.fromEntries(Object.entries(seconds.named).map(([n, s]) => [n, ms(s)!])) } : {}),
+    ...(seconds.processes && requests > 0 ? { processes_cpu_ms: Object.fromEntries(Object.entries(seconds.processes).map(([n, s]) => [n, ms(s)!])) } : {}),
   };
 }

@@ -47,14 +47,14 @@ export async function readMigrationList(dir = migrationsDir): Promise<MigrationL
 export async function applyMigrations(db: Database, log: (m: string) => void = () => {}): Promise<string[]> {
   // The usual case (every instance start after the first): nothing to do, decided with one query,
   // without starting the schema engine or taking its server-wide lock.
-  if ((await pendingMigrations(db)).length === 0) return [];
   const migrationsList = await readMigrationList();
+  if ((await pendingMigrations(db, migrationsList)).length === 0) return [];
   return db.withLock(MIGRATION_LOCK_KEY, async () => {
     // Another instance may have applied them while this one waited for the lock: then there is
     // nothing to do, and no second schema engine asks for Prisma's own migration lock (which the
     // first engine's pooled connection may still hold; waiting for it timed out after 10 s on a
     // busy machine).
-    if ((await pendingMigrations(db)).length === 0) return [];
+    if ((await pendingMigrations(db, migrationsList)).length === 0) return [];
     const { openSchemaEngine } = await schemaEngine();
     const engine = await openSchemaEngine(schemaPath, db.adapterFactory, log);
     try {
@@ -67,8 +67,8 @@ export async function applyMigrations(db: Database, log: (m: string) => void = (
 }
 
 /** Names of committed migrations not yet recorded as applied in this database. */
-export async function pendingMigrations(db: Database): Promise<string[]> {
-  const list = await readMigrationList();
+export async function pendingMigrations(db: Database, list?: MigrationList): Promise<string[]> {
+  list ??= await readMigrationList();
   const names = list.migrationDirectories.map((d) => d.path);
   let applied: string[] = [];
   try {

@@ -47,9 +47,9 @@ export interface ProcessingLog {
   record(trace: TraceContext, entries: Processing[]): Promise<void>;
   /** Waits until every entry recorded so far has been written. */
   drain(): Promise<void>;
-  /** The rows for `insertProcessingSql`, for a caller writing them in its own transaction. */
+  /** The rows, as the groups `insertProcessingSql` reads, for a caller writing them in its own transaction. */
   rowsJson(trace: TraceContext, entries: Processing[]): string;
-  /** The same rows as values, for a caller that sends the rows of several requests at once. */
+  /** The same groups as values, for a caller that sends the rows of several requests at once. */
   rows(trace: TraceContext, entries: Processing[]): unknown[];
   /** The entries about one person, newest first, with the subject decrypted away. */
   forSubject(bsn: string, options?: { limit?: number; before?: Date }): Promise<ProcessingRecord[]>;
@@ -76,7 +76,7 @@ export interface ProcessingRecord {
 // subject (a caseload page's 300, a view's one) travel as one group: what they share once, then
 // [span, subject, subject key] per row. Sending all 18 values per row, the JSON was four times
 // as long, and building, writing and parsing it cost the gateway and PostgreSQL ~3 ms of CPU per
-// caseload page of 300 (PostgreSQL's own share 7.2 → 5.6 ms, .scratch measurements in the note).
+// caseload page of 300 (PostgreSQL's own share 7.2 → 5.6 ms; README, "Processing-log rows in groups").
 /** The insert, reading its groups from JSON parameter `$n`; also used inside another statement's
  * transaction (a report and its processing-log row commit together: gateway/rapportage/append-sql.ts). */
 export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
