@@ -91,6 +91,18 @@ describe('delivering a report', () => {
     expect(all).toContainEqual({ id: fix.body.rapportageId, origineel: first.body.rapportageId, versie: 2, actueel: true, advies: 'Versie 2', corrigeert: first.body.rapportageId });
   });
 
+  it('refuses a correction of a report in another block, even its own bureau\'s, storing nothing', async () => {
+    const other = await freshTraject(t, findDemoPerson('client-fatima')!.bsn!, WERKFIT);
+    const otherConsent = await consentFor(t, 'client-fatima', 'rib-werkfit', other);
+    const elsewhere = await postRapportage(t, 'rib-werkfit', other.id, rapportage(other, { advies: 'Ander traject' }), { 'consent-token': otherConsent.token });
+    expect(elsewhere.status).toBe(201);
+    const before = await stored(t);
+    const res = await postRapportage(t, 'rib-werkfit', consent.traject.id, rapportage(consent.traject, { corrigeert: elsewhere.body.rapportageId }), { 'consent-token': consent.token });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rapportage.corrigeert' });
+    expect(await stored(t)).toEqual(before);
+  });
+
   it('refuses invalid input with BAD_USER_INPUT naming the field, storing nothing', async () => {
     const before = await stored(t);
     const early = new Date(consent.traject.startsOn.getTime() - 24 * 3600 * 1000).toISOString().slice(0, 10);
