@@ -16,10 +16,17 @@ export interface Proc {
   name: string;
   url: string;
   pid: number;
-  /** Where its output goes (removed when it stops). */
+  /** Where its output goes (removed when it stops, unless kept). */
   logFile: string;
-  stop(): Promise<void>;
+  /** `keepLog`: leave the output file, to read why a run failed. */
+  stop(options?: { keepLog?: boolean }): Promise<void>;
 }
+
+/**
+ * How long a setup request (a token, a trajectory, a consent) may take before the run fails naming
+ * it: a gateway that stopped answering should end the run in a minute, not at undici's 300 s.
+ */
+export const SETUP_TIMEOUT_MS = 60_000;
 
 const alive = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -78,12 +85,12 @@ export async function startProcess(
     url: options.url,
     pid: proc.pid!,
     logFile,
-    async stop() {
+    async stop(o = {}) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
-      rmSync(logFile, { force: true });
+      if (!o.keepLog) rmSync(logFile, { force: true });
     },
   };
 }

@@ -9,7 +9,7 @@ import { NODE_START_FLAGS } from '../../gateway/cli/v8-settings.js';
 import { openDatabase } from '../../gateway/db/database.js';
 import { applyMigrations } from '../../gateway/db/migrations.js';
 import type { BenchIssuer } from './bench-issuer.js';
-import { freePort, KETENPOORT_BIN, startProcess, type Proc } from './processes.js';
+import { freePort, KETENPOORT_BIN, SETUP_TIMEOUT_MS, startProcess, type Proc } from './processes.js';
 import { CASELOAD_QUERY, VIEW_QUERY, type QueryName } from './queries.js';
 import { BENCH_LIMITS } from './limits.js';
 
@@ -133,7 +133,10 @@ async function launch(
   const proc = await startProcess('ketenpoort', [...NODE_START_FLAGS, ...o.node, PROGRAMS[o.program ?? 'bundle'], 'serve', '--demo'], env, { url: `http://127.0.0.1:${port}`, health: '/ready' });
   const startSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const token = async (person: string) => {
-    const res = await fetch(`${proc.url}/dev-issuer/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person }) });
+    const res = await fetch(`${proc.url}/dev-issuer/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ person }), signal: AbortSignal.timeout(SETUP_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`setup: a token for ${person} answered ${res.status}`);
     return ((await res.json()) as { access_token: string }).access_token;
   };
   return {

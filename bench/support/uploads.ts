@@ -11,7 +11,7 @@ import { requestHashOf } from '../../gateway/rapportage/idempotency.js';
 import { findDemoPerson } from '../../gateway/demo/people.js';
 import type { CpuGroups } from './cpu.js';
 import { measure, type LoadResult } from './load.js';
-import { peakRssDuring } from './processes.js';
+import { peakRssDuring, SETUP_TIMEOUT_MS } from './processes.js';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 export const reportBody = () => ({
@@ -39,6 +39,7 @@ async function gql(url: string, bearer: string, query: string, variables: object
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
     body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(SETUP_TIMEOUT_MS),
   });
   const answer = (await res.json()) as { data?: any; errors?: { message: string }[] };
   if (answer.errors?.length) throw new Error(`setup: ${answer.errors[0]!.message}`);
@@ -69,7 +70,7 @@ export async function grantConsent(url: string, bearer: { client: string; rib: s
     i: { trajectId, bureau: ORG.werkfit.oin, bevoegdheden: ['rapportage:schrijven'], geldigTot: day(new Date(Date.now() + 100 * 86_400_000)) },
   });
   const consentId = consent.verleenToestemming.id as string;
-  const res = await fetch(`${url}/toestemmingen/${consentId}/token`, { headers: { authorization: `Bearer ${bearer.rib}` } });
+  const res = await fetch(`${url}/toestemmingen/${consentId}/token`, { headers: { authorization: `Bearer ${bearer.rib}` }, signal: AbortSignal.timeout(SETUP_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`setup: consent token answered ${res.status}`);
   return { consentId, consentToken: ((await res.json()) as { consent_token: string }).consent_token };
 }
