@@ -77,7 +77,8 @@ interface Run extends Omit<LoadResult, keyof CpuPerRequest> {
   partners_cpu_ms: number | null;
   database_cpu_ms: number | null;
   /** The partners' CPU ms per request, process by process ("adapter gemeente", "sandbox uwv", …). */
-  processes_cpu_ms?: Record<string, number>;
+  /** Null for a process when no request was answered (nothing to divide by). */
+  processes_cpu_ms?: Record<string, number | null>;
 }
 const runs: Run[] = [];
 const starts: { db: Db; start_to_ready_s: number; idle_rss_mb: number }[] = [];
@@ -226,7 +227,7 @@ function report(r: Run) {
     `  ${r.target.padEnd(11)} ${what.padEnd(12)} ${r.db.padEnd(9)} ${String(r.rps).padStart(8)} req/s  p50 ${String(r.p50_ms).padStart(5)} ms  p99 ${String(r.p99_ms).padStart(5)} ms  peak ${String(r.peak_rss_mb).padStart(4)} MB  cpu/req ${cpuText(r)}${r.errors ? `  ERRORS ${r.errors}` : ''}`,
   );
   if (r.processes_cpu_ms) {
-    console.log(`      partners' cpu/req: ${Object.entries(r.processes_cpu_ms).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(', ')}`);
+    console.log(`      partners' cpu/req: ${Object.entries(r.processes_cpu_ms).map(([n, ms]) => `${n} ${ms === null ? '-' : ms.toFixed(2)}`).join(', ')}`);
   }
 }
 
@@ -234,7 +235,7 @@ function report(r: Run) {
 function processesOf(results: LoadResult[]): Pick<Run, 'processes_cpu_ms'> {
   const names = [...new Set(results.flatMap((r) => Object.keys(r.processes_cpu_ms ?? {})))].sort();
   if (names.length === 0) return {};
-  return { processes_cpu_ms: Object.fromEntries(names.map((n) => [n, medianOf(results.map((r) => r.processes_cpu_ms?.[n] ?? null))!])) };
+  return { processes_cpu_ms: Object.fromEntries(names.map((n) => [n, medianOf(results.map((r) => r.processes_cpu_ms?.[n] ?? null))])) };
 }
 
 /** `gateway / database / partners` CPU ms per request; `-` where not measured. */
