@@ -7,6 +7,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 import { createSupervisedListener, type ListenerHealth, type Notification } from './listener.js';
+import { startPgliteCheckpoints, type PgliteCheckpointOptions } from './pglite-checkpoints.js';
 import { lockDataDir } from './pglite-lock.js';
 import { addPoolSource } from '../../lib/metrics.js';
 
@@ -67,10 +68,12 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PGlite's shared_buffers in MB (PGLITE_SHARED_BUFFERS_MB); PGlite's own default (160 MB) when absent. */
   pgliteSharedBuffersMb?: number;
+  /** When PGlite is checkpointed (pglite-checkpoints.ts); tests make it eager. */
+  pgliteCheckpoints?: PgliteCheckpointOptions;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.schema) : openPglite(options.dataDir, options.pgliteSharedBuffersMb);
+  return options.url ? openPostgres(options.url, options.schema) : openPglite(options.dataDir, options.pgliteSharedBuffersMb, options.pgliteCheckpoints);
 }
 
 function withSearchPath(url: string, schema: string | undefined): string {
@@ -149,7 +152,7 @@ function statement(text: string, values: unknown[] | undefined, name: string | u
   return name ? { name, text, values } : { text, values };
 }
 
-async function openPglite(dataDir: string, sharedBuffersMb: number | undefined): Promise<Database> {
+async function openPglite(dataDir: string, sharedBuffersMb: number | undefined, checkpoints: PgliteCheckpointOptions | undefined): Promise<Database> {
   let unlock = async () => {};
   if (!dataDir.startsWith('memory://')) {
     await mkdir(dataDir, { recursive: true });
@@ -167,6 +170,7 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined):
   });
   const adapterFactory = new PrismaPGlite(client);
   const unobserve = addPoolSource(() => ({ name: 'pglite', total: 1 }));
+  const stopCheckpoints = startPgliteCheckpoints(client, checkpoints);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
     kind: 'pglite',
@@ -184,6 +188,7 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined):
       await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
+      stopCheckpoints();
       await prisma.$disconnect().catch(() => {});
       unobserve();
       await client.close().catch(() => {});
