@@ -1,9 +1,9 @@
 // Checkpoints for PGlite. PGlite runs PostgreSQL in single-user mode: there is no checkpointer
 // process, so nothing ever checkpoints while the gateway runs, and two things follow:
-// - the write-ahead log is never recycled: it grew by ~16 MB per second of caseload writes, on disk
-//   (or in memory for memory://) until the next restart;
-// - once the log since the last checkpoint reaches the size at which PostgreSQL asks for one
-//   (max_wal_size ÷ (1 + checkpoint_completion_target), ~540 MB by default), a commit spins at
+// - the write-ahead log is never recycled: it grew by ~16 MB per second under a stream of 300-row
+//   inserts (a scratch script opening PGlite as the gateway does), kept until the next restart;
+// - once the log since the last checkpoint reaches ~530 MB (about where PostgreSQL asks for one:
+//   max_wal_size ÷ (1 + checkpoint_completion_target), ~540 MB by default), a commit spins at
 //   100 % CPU in pg_usleep for minutes, and being synchronous WebAssembly it stops the whole
 //   process: no answers, no SIGTERM. Seen in bench/compare.ts on PGlite (the gateway got no answer
 //   for 300 s); the stack, read through the inspector, was CommitTransactionCommand → XLogFlush →
