@@ -248,8 +248,6 @@ function cpuText(r: Run): string {
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`Ketenpoort comparison run — ${new Date().toISOString()} — ${machine}`);
 console.log(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${timing.connections} connections, ${timing.warmupSeconds} s warm-up per target and query before any window (1 s before each), ${timing.seconds} s measured, ${rounds} rounds (medians); population ${values.population}`);
-let failed = false;
-const keptLogs: string[] = [];
 try {
   for (const db of dbs) {
     console.log(`\n== ${db}`);
@@ -267,25 +265,14 @@ try {
       }
       if (queries.some((q) => q !== 'upload')) await measureGraph(db, endpoints);
       if (kp && queries.includes('upload')) await measureUploadsAndRaw(db, kp);
-    } catch (err) {
-      failed = true;
-      throw err;
     } finally {
-      for (const e of endpoints) {
-        await e.proc.stop({ keepLog: failed });
-        if (failed) keptLogs.push(e.proc.logFile);
-      }
+      for (const e of endpoints) await e.proc.stop();
       await kp?.drop();
     }
   }
-} catch (err) {
-  failed = true;
-  throw err;
 } finally {
-  await partners?.stop({ keepLog: failed });
+  await partners?.stop();
   await issuer.close();
-  // A failed run leaves every process's output behind, to read what went wrong.
-  if (failed) console.error(`run failed; the processes' output is kept in:\n  ${[...keptLogs, ...(partners?.procs().map((p) => p.logFile) ?? [])].join('\n  ')}`);
 }
 
 // ---------------------------------------------------------------- the table

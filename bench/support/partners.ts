@@ -15,7 +15,7 @@ export interface PartnerProcesses {
   crash(partner: Partner): void;
   /** Starts the partner's adapter again on its port; resolves when it answers /health. */
   restart(partner: Partner): Promise<void>;
-  stop(options?: { keepLog?: boolean }): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** Where a gateway (Ketenpoort, the bare gateway, the ceiling) finds the partners' adapters. */
@@ -62,8 +62,8 @@ export async function startPartnerProcesses(o: { issuer: BenchIssuer; population
       await adapters.get(partner)!.stop();
       adapters.set(partner, await adapterStart.get(partner)!());
     },
-    async stop(options) {
-      await Promise.all([...adapters.values(), ...sandboxes.values()].map((p) => p.stop(options)));
+    async stop() {
+      await Promise.all([...adapters.values(), ...sandboxes.values()].map((p) => p.stop()));
     },
   };
 }

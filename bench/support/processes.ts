@@ -16,10 +16,9 @@ export interface Proc {
   name: string;
   url: string;
   pid: number;
-  /** Where its output goes (removed when it stops, unless kept). */
+  /** Where its output goes (removed when the bench exits 0, kept and named when it fails). */
   logFile: string;
-  /** `keepLog`: leave the output file, to read why a run failed. */
-  stop(options?: { keepLog?: boolean }): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -29,8 +28,17 @@ export interface Proc {
 export const SETUP_TIMEOUT_MS = 60_000;
 
 const alive = new Set<ChildProcess>();
-process.once('exit', () => {
+const logFiles = new Set<string>();
+// Every bench started here keeps its processes' output when it fails (exit code not 0, an uncaught
+// error included), to read what went wrong: the gateway's log was once removed with the process,
+// so a PGlite run that got no answer for 300 s left nothing to read.
+process.once('exit', (code) => {
   for (const p of alive) p.kill('SIGKILL');
+  if (code === 0) {
+    for (const f of logFiles) rmSync(f, { force: true });
+  } else if (logFiles.size > 0) {
+    process.stderr.write(`the processes' output is kept in:\n  ${[...logFiles].join('\n  ')}\n`);
+  }
 });
 
 /** A free loopback port (for a process that logs nothing at the level it runs on). */
@@ -60,6 +68,7 @@ export async function startProcess(
   const timeoutMs = options.timeoutMs ?? 60_000;
   const logFile = join(tmpdir(), `kp-bench-${name.replace(/\W+/g, '-')}-${Date.now()}.log`);
   const out = openSync(logFile, 'w');
+  logFiles.add(logFile);
   const proc = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -85,12 +94,11 @@ export async function startProcess(
     url: options.url,
     pid: proc.pid!,
     logFile,
-    async stop(o = {}) {
+    async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
-      if (!o.keepLog) rmSync(logFile, { force: true });
     },
   };
 }
