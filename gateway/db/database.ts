@@ -7,6 +7,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 import { createSupervisedListener, type ListenerHealth, type Notification } from './listener.js';
+import { durableStartParams, pgliteFsync } from './pglite-fsync.js';
 import { startPgliteCheckpoints, type PgliteCheckpointOptions } from './pglite-checkpoints.js';
 import { lockDataDir } from './pglite-lock.js';
 import { addPoolSource } from '../../lib/metrics.js';
@@ -163,8 +164,9 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined, 
   // PostgreSQL clears its whole buffer pool at start-up, and in WASM every page it writes stays
   // resident: PGlite's default 160 MB pool was ~135 MB of the gateway's idle RSS, whatever the
   // size of the data. Beyond the pool the files are still read through the OS page cache.
-  const startParams = sharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] : undefined;
-  const client = await PGlite.create(dataDir, { startParams }).catch(async (err) => {
+  const startParams = durableStartParams(PGlite.defaultStartParams);
+  if (sharedBuffersMb) startParams.push('-c', `shared_buffers=${sharedBuffersMb}MB`);
+  const client = await PGlite.create(dataDir, { startParams, extensions: { kpFsync: pgliteFsync } }).catch(async (err) => {
     await unlock();
     throw err;
   });
