@@ -1,26 +1,34 @@
 // `npm run bench:soak`: a long run of mixed load while Ketenpoort's dependencies fail on a schedule,
 // to show what survives: klantmanagers' combined views, RIBs' report uploads, and clients revoking
-// and granting consent, against `ketenpoort serve` on PostgreSQL with the three adapters and their
-// sandboxes as processes of their own. Every `--every` minutes the database goes away for
-// `--outage` seconds (a TCP proxy between Ketenpoort and PostgreSQL drops every connection and
-// refuses new ones), and half a period later one adapter is killed with SIGKILL and started again
-// after `--adapter-down` seconds. It prints: requests and answers by outcome and code, receipted
-// uploads and how many of those are not in the database afterwards (lost: must be 0), revocations
-// whose next upload was not refused (must be 0), requests that hung past 10 s, and the gateway's
-// memory after warm-up, at the end and minute by minute (RSS, V8 heap in use, external). A script, not a test; PostgreSQL only (PGlite has no
-// separate server to lose).
+// and granting consent, against `ketenpoort serve` on PostgreSQL (or PGlite, `--db pglite`) with the
+// three adapters and their sandboxes as processes of their own. On PostgreSQL, every `--every`
+// minutes the database goes away for `--outage` seconds (a TCP proxy between Ketenpoort and
+// PostgreSQL drops every connection and refuses new ones; PGlite has no separate server to lose).
+// Half a period later one adapter is killed with SIGKILL and started again after `--adapter-down`
+// seconds. At the end the gateway itself is killed with SIGKILL, a crash, and the receipted uploads
+// are looked for in its database afterwards (on PGlite: opened again, so PostgreSQL's recovery runs
+// first). It prints: requests and answers by outcome and code, receipted uploads and how many of
+// those are not in the database (lost: must be 0), revocations whose next upload was not refused
+// (must be 0), requests that hung past 10 s, and the gateway's memory after warm-up, at the end and
+// minute by minute (RSS, V8 heap in use, external; on PGlite also the write-ahead log's size on
+// disk, which only the gateway's own checkpoints keep bounded: gateway/db/pglite-checkpoints.ts).
+// A script, not a test.
 //
 //   npm run bench:soak                                  # 30 minutes, an outage every 5
 //   npm run bench:soak -- --minutes 4 --every 2         # a short run
-// Options: --minutes 30 --every 5 --outage 15 --adapter-down 5 --views 4 --uploads 2
+//   npm run bench:soak -- --db pglite                   # on PGlite: adapter crashes only
+// Options: --db postgres|pglite --minutes 30 --every 5 --outage 15 --adapter-down 5 --views 4 --uploads 2
 //   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
 //   --population 600 --json FILE
 //   --node-args="…" (flags for Ketenpoort's node, e.g. --heapsnapshot-signal=SIGUSR2 to look for a leak)
+import { readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PARTNERS } from '../adapters/common/partner.js';
+import { openDatabase } from '../gateway/db/database.js';
 import { startTcpProxy } from '../tests/support/tcp-proxy.js';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { adapterEnv, startPartnerProcesses } from './support/partners.js';
@@ -32,6 +40,7 @@ import { grantConsent, prepareUploads, reportBody } from './support/uploads.js';
 
 const { values } = parseArgs({
   options: {
+    db: { type: 'string', default: 'postgres' },
     minutes: { type: 'string', default: '30' },
     every: { type: 'string', default: '5' },
     outage: { type: 'string', default: '15' },
@@ -44,6 +53,8 @@ const { values } = parseArgs({
     'node-args': { type: 'string' },
   },
 });
+if (values.db !== 'postgres' && values.db !== 'pglite') throw new Error(`--db must be postgres or pglite, not ${values.db}`);
+const onPglite = values.db === 'pglite';
 const minutes = Number(values.minutes);
 const everyMs = Number(values.every) * 60_000;
 const HANG_MS = 10_000;
@@ -52,13 +63,13 @@ const HANG_MS = 10_000;
 const issuer = await startBenchIssuer(0);
 const partners = await startPartnerProcesses({ issuer, population: values.population! });
 const server = new URL(values['database-url']!);
-const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+const proxy = onPglite ? undefined : await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
 const metricsPort = await freePort();
-const kp = await startKetenpoort('postgres', {
+const kp = await startKetenpoort(onPglite ? 'pglite' : 'postgres', {
   serverUrl: values['database-url']!,
   issuer,
   node: values['node-args'] ? values['node-args'].split(' ').filter(Boolean) : [],
-  via: (url) => proxy.via(url),
+  via: proxy ? (url) => proxy.via(url) : undefined,
   env: {
     LOG_LEVEL: 'warn',
     ...adapterEnv(partners.adapterUrls),
@@ -162,12 +173,14 @@ async function chaos() {
   for (let k = 0; ; k++) {
     const outageAt = started + (k + 0.5) * everyMs;
     const crashAt = started + (k + 1) * everyMs;
-    if (outageAt + Number(values.outage) * 1000 > endAt) return;
-    await sleep(outageAt - Date.now());
-    events.push(`${at()} database unreachable for ${values.outage} s`);
-    await proxy.cut();
-    await sleep(Number(values.outage) * 1000);
-    await proxy.restore();
+    if (proxy) {
+      if (outageAt + Number(values.outage) * 1000 > endAt) return;
+      await sleep(outageAt - Date.now());
+      events.push(`${at()} database unreachable for ${values.outage} s`);
+      await proxy.cut();
+      await sleep(Number(values.outage) * 1000);
+      await proxy.restore();
+    }
     if (crashAt + Number(values['adapter-down']) * 1000 > endAt) return;
     await sleep(crashAt - Date.now());
     const partner = PARTNERS[k % PARTNERS.length]!;
@@ -181,7 +194,15 @@ async function chaos() {
 // Memory every minute: RSS from /proc, the V8 heap in use and memory outside it (Buffers) from the
 // gateway's /metrics, so growth that is a heap leak can be told apart from a heap that has not yet
 // reached its working size.
-interface MemorySample { minute: number; rss_mb: number; heap_used_mb?: number; external_mb?: number }
+interface MemorySample { minute: number; rss_mb: number; heap_used_mb?: number; external_mb?: number; wal_mb?: number }
+/** PGlite's write-ahead log on disk (MB): bounded only while the gateway checkpoints it. */
+function walMb(): number | undefined {
+  if (!onPglite) return undefined;
+  const dir = join(kp.database.dataDir, 'pg_wal');
+  let bytes = 0;
+  for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).isFile() ? statSync(join(dir, name)).size : 0;
+  return Math.round(bytes / 1048576);
+}
 const timeline: MemorySample[] = [];
 async function sampleMemory(minute: number) {
   const rss = memoryOf(kp.proc.pid)?.rssMb;
@@ -191,7 +212,7 @@ async function sampleMemory(minute: number) {
     const m = new RegExp(`^${name} (\\S+)`, 'm').exec(text);
     return m ? Math.round(Number(m[1]) / 1048576) : undefined;
   };
-  timeline.push({ minute, rss_mb: Math.round(rss), heap_used_mb: metric('nodejs_heap_size_used_bytes'), external_mb: metric('nodejs_external_memory_bytes') });
+  timeline.push({ minute, rss_mb: Math.round(rss), heap_used_mb: metric('nodejs_heap_size_used_bytes'), external_mb: metric('nodejs_external_memory_bytes'), wal_mb: walMb() });
 }
 const sampler = setInterval(() => void sampleMemory(Math.round((Date.now() - started) / 60_000)), 60_000);
 await sleep(0);
@@ -213,14 +234,33 @@ if (gatewayDied) {
   console.log(readFileSync(kp.proc.logFile, 'utf8').split('\n').slice(-40).join('\n'));
 }
 
-// ---------------------------------------------------------------- what survived
-const direct = new pg.Client({ connectionString: kp.database.url });
-await direct.connect();
-const found = await direct.query<{ id: string }>('SELECT id::text FROM rapportage WHERE id = ANY($1::uuid[])', [receipts]);
-await direct.end();
-const lost = receipts.length - found.rowCount!;
+// ---------------------------------------------------------------- what survived a crash
+// The gateway is killed, not stopped: a receipt must hold without a clean shutdown's flushes.
+await kp.proc.stop('SIGKILL');
+const lost = receipts.length - (await countStored(receipts));
+
+async function countStored(ids: string[]): Promise<number> {
+  const sql = 'SELECT count(*)::int AS n FROM rapportage WHERE id = ANY($1::uuid[])';
+  if (!onPglite) {
+    const direct = new pg.Client({ connectionString: kp.database.url });
+    await direct.connect();
+    try {
+      return (await direct.query<{ n: number }>(sql, [ids])).rows[0]!.n;
+    } finally {
+      await direct.end();
+    }
+  }
+  // Opened again after the crash: PostgreSQL's recovery replays the log first.
+  const database = await openDatabase({ dataDir: kp.database.dataDir });
+  try {
+    return (await database.query<{ n: number }>(sql, [ids]))[0]!.n;
+  } finally {
+    await database.close();
+  }
+}
 
 const summary = {
+  db: values.db,
   machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, load ${loadavg()[0]!.toFixed(1)} at the end`,
   minutes,
   requests: [...outcomes.values()].reduce((a, b) => a + b, 0),
@@ -236,7 +276,7 @@ const summary = {
   memory_timeline: timeline,
   events,
 };
-console.log(`\nSoak run, ${minutes} min — ${summary.machine}`);
+console.log(`\nSoak run on ${values.db}, ${minutes} min — ${summary.machine}`);
 for (const e of events) console.log(`  ${e}`);
 console.log('\nanswers by outcome:');
 for (const [k, v] of Object.entries(summary.outcomes)) console.log(`  ${String(v).padStart(8)}  ${k}`);
@@ -249,11 +289,11 @@ console.log(`hung past ${HANG_MS / 1000} s                   ${hung}`);
 console.log(gatewayDied ? 'gateway memory                   (the gateway exited)' : `gateway memory                   ${summary.memory_mb.after_warmup} MB after warm-up → ${summary.memory_mb.end} MB at the end (${summary.memory_growth_pct} %)`);
 console.log('memory by minute (RSS / V8 heap used / external, MB):');
 console.log(`  ${timeline.map((t) => `${t.minute}: ${t.rss_mb}/${t.heap_used_mb ?? '?'}/${t.external_mb ?? '?'}`).join('  ')}`);
+if (onPglite) console.log(`PGlite's write-ahead log by minute (MB on disk):\n  ${timeline.map((t) => `${t.minute}: ${t.wal_mb ?? '?'}`).join('  ')}`);
 if (values.json) await writeFile(values.json, JSON.stringify(summary, null, 2));
 
-await kp.proc.stop();
 await kp.drop();
 await partners.stop();
-await proxy.close();
+await proxy?.close();
 await issuer.close();
 process.exit(lost === 0 && notEnforced === 0 && !gatewayDied ? 0 : 1);

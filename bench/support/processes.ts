@@ -18,7 +18,8 @@ export interface Proc {
   pid: number;
   /** Where its output goes (removed when the bench exits 0, kept and named when it fails). */
   logFile: string;
-  stop(): Promise<void>;
+  /** SIGTERM, and SIGKILL after 15 s; or at once with the signal given (a crash: `SIGKILL`). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -94,8 +95,8 @@ export async function startProcess(
     url: options.url,
     pid: proc.pid!,
     logFile,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
