@@ -1,6 +1,7 @@
 // What every adapter factory takes. In-process the gateway passes a key resolver backed by its
 // key store; an adapter run alone uses createRemoteJWKSet(GATEWAY_JWKS_URL).
 import type { JWTVerifyGetKey } from 'jose';
+import type { DestinationStream } from 'pino';
 import type { BreakerOptions } from './circuit-breaker.js';
 import type { RetryOptions } from './retry.js';
 
@@ -20,4 +21,6 @@ export interface AdapterOptions {
   logLevel?: string;
   /** Log every request (fastify's request lines); default true. Off in-process, where the gateway logs them. */
   logRequests?: boolean;
+  /** Where the log lines go; standard output unless given (tests read them). */
+  logStream?: DestinationStream;
 }

@@ -35,7 +35,7 @@ export function createSubgraphApp<C extends object>(
   define: (deps: { source: SourceHttp; log: FastifyBaseLogger }) => SubgraphParts<C>,
 ): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`),
+    logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`, options.logStream),
     logController: requestLog(options.logRequests !== false),
   });
   const source = createSourceHttp({
@@ -57,6 +57,13 @@ export function createSubgraphApp<C extends object>(
     await scope.register(internalAuth, { partner, gatewayIssuer: options.gatewayIssuer, getKey: options.getKey });
     scope.addHook('preValidation', async (request, reply) => {
       if (Array.isArray(request.body) && request.body.length > MAX_BATCH) {
+        // The token is valid, and the gateway never sends this many: a fault in the gateway or a
+        // token used by someone else. Worth an operator's look; no subject (it may be a BSN).
+        const call = request.internalCall;
+        request.log.warn(
+          { event: 'oversized_batch', queries: request.body.length, limit: MAX_BATCH, role: call?.role, oin: call?.oin, purpose: call?.purpose, traceparent: call?.traceparent },
+          'refused a batch larger than the gateway sends, from a valid internal token',
+        );
         return reply.code(400).send(badUserInputBody(partner, `a batch holds at most ${MAX_BATCH} queries, this one ${request.body.length}`));
       }
     });

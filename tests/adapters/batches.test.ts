@@ -2,6 +2,7 @@
 // array). An adapter answers each query of a batch as it would answer it alone, shares the
 // request's loaders across them (one source call per endpoint), refuses a batch without a valid
 // token like any call, and refuses a batch larger than MAX_BATCH before any resolver runs.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../../adapters/common/subgraph-app.js';
 import { population } from '../../adapters/population/population.js';
@@ -15,9 +16,17 @@ const QUERIES = ['inschrijving { status }', 'werkprofiel { beroepen { naam } }',
 
 let signer: TestSigner;
 let cwi: Pair;
+/** The adapter's log lines, as JSON. */
+const lines: Record<string, unknown>[] = [];
 beforeAll(async () => {
   signer = await createTestSigner();
-  cwi = await startPair('cwi', signer);
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const l of chunk.toString().split('\n')) if (l.startsWith('{')) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  cwi = await startPair('cwi', signer, { adapter: { logLevel: 'warn', logStream } });
 });
 afterAll(() => cwi?.close());
 
@@ -60,6 +69,27 @@ describe('a batch of queries to an adapter', () => {
     expect(body.data).toBeNull();
     expect(body.errors).toEqual([{ message: `a batch holds at most ${MAX_BATCH} queries, this one ${MAX_BATCH + 1}`, extensions: { code: 'BAD_USER_INPUT', partner: 'cwi' } }]);
     expect(cwi.sourceCalls.count).toBe(before);
+  });
+
+  it('warns the operator of an oversized batch from a valid token, without the subject or the token', async () => {
+    const token = await signer.sign('cwi');
+    const from = lines.length;
+    const variables = { representations: representations(bsns) };
+    await batch(Array.from({ length: MAX_BATCH + 1 }, () => ({ query: QUERIES[0], variables })), token);
+    const warned = lines.slice(from).filter((l) => l.event === 'oversized_batch');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 40, queries: MAX_BATCH + 1, limit: MAX_BATCH, role: expect.any(String), purpose: expect.any(String) });
+    const text = JSON.stringify(lines.slice(from));
+    expect(text).not.toContain(token);
+    for (const bsn of bsns) expect(text).not.toContain(bsn);
+  });
+
+  it('does not warn of a batch within the limit, nor of one without a valid token', async () => {
+    const from = lines.length;
+    const variables = { representations: representations(bsns) };
+    await batch(QUERIES.map((query) => ({ query, variables })), await signer.sign('cwi'));
+    await batch(Array.from({ length: MAX_BATCH + 1 }, () => ({ query: QUERIES[0], variables })));
+    expect(lines.slice(from).filter((l) => l.event === 'oversized_batch')).toEqual([]);
   });
 
   it('refuses a batch without a token, or with a forged one, with 401 before its size is looked at', async () => {
