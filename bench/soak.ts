@@ -200,7 +200,10 @@ function walMb(): number | undefined {
   if (!onPglite) return undefined;
   const dir = join(kp.database.dataDir, 'pg_wal');
   let bytes = 0;
-  for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).isFile() ? statSync(join(dir, name)).size : 0;
+  for (const name of readdirSync(dir)) {
+    const st = statSync(join(dir, name));
+    if (st.isFile()) bytes += st.size;
+  }
   return Math.round(bytes / 1048576);
 }
 const timeline: MemorySample[] = [];
