@@ -6,6 +6,7 @@ import type { Database } from './db/database.js';
 import type { KeyStore } from './keys/key-store.js';
 import { createDecisionLog, type DecisionLog } from './logs/decision-log.js';
 import { createProcessingLog, type ProcessingLog } from './logs/processing-log.js';
+import { createLogWriter, type LogWriter } from './logs/log-writer.js';
 import { createSubjectCrypto } from './logs/subject-id.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { createConsentService, type ConsentService } from './consent/service.js';
@@ -25,6 +26,8 @@ export interface ChainServices {
   keys: KeyStore;
   decisionLog: DecisionLog;
   processingLog: ProcessingLog;
+  /** The writer both logs write through: rows of both written together share one commit. */
+  logWriter: LogWriter;
   /** Keyed hash of a BSN: names a data subject in logs and decisions without the BSN itself. */
   subjectKey(bsn: string): string;
   /** The BSN behind a processing-log row's encrypted subject: only for the auditor (gateway/audit). */
@@ -52,8 +55,10 @@ export interface ChainServices {
 
 export function createChainServices(config: Readonly<Config>, db: Database, keys: KeyStore): ChainServices {
   const subjects = createSubjectCrypto(config.logSubjectKey);
-  const decisionLog = createDecisionLog(db);
-  const processingLog = createProcessingLog(db, subjects);
+  // One writer for both logs: a view's decision and processing rows share one commit (logs/log-writer.ts).
+  const logWriter = createLogWriter(db);
+  const decisionLog = createDecisionLog(db, logWriter);
+  const processingLog = createProcessingLog(db, subjects, logWriter);
   const limits = { counters: createSharedCounters(db), keys: createLimitKeys(config.logSubjectKey) };
   const grantLimit = createConsentGrantLimit(limits.counters, limits.keys, config.RATE_LIMIT_CONSENT_GRANTS_PER_HOUR);
   const consent = createConsentService({ config, db, keys, processingLog, grantLimit });
@@ -64,8 +69,8 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
     const circuit = adapterCircuits.get('gemeente');
     return partnerUrls.gemeente && circuit ? { url: partnerUrls.gemeente, agent: circuit.agent } : undefined;
   };
-  const klantAccess = createKlantAccess({ decisionLog, subjectKey: subjects.key, internalTokens, gemeente });
+  const klantAccess = createKlantAccess({ decisionLog, logWriter, subjectKey: subjects.key, internalTokens, gemeente });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
   const reportAppends = createReportAppender({ db, chainHeads, processingLog });
-  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, reportAppends, adapterCircuits, partnerUrls, limits };
+  return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, logWriter, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, reportAppends, adapterCircuits, partnerUrls, limits };
 }

@@ -117,7 +117,7 @@ export function enableMetrics(): client.Registry {
   });
   const logWrite = new client.Histogram({
     name: 'ketenpoort_log_write_duration_seconds',
-    help: 'Batched writes of the processing and decision logs (one statement each)',
+    help: 'Batched writes of the processing and decision logs (one statement each; a statement holding rows of both is observed under both)',
     labelNames: ['log'],
     buckets: WRITE,
   });

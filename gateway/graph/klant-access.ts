@@ -5,7 +5,9 @@
 import type { Caller } from '../auth/caller.js';
 import { KetenError, forbidden } from '../errors.js';
 import { traceHeaders, type TraceContext } from '../logs/trace.js';
-import type { DecisionLog } from '../logs/decision-log.js';
+import type { Decision, DecisionLog } from '../logs/decision-log.js';
+import type { DecisionRow } from '../logs/log-statements.js';
+import type { LogWriter } from '../logs/log-writer.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
 import type { InternalTokens } from './internal-token.js';
 import type { AdapterCircuit } from './adapter-circuit.js';
@@ -21,6 +23,12 @@ export interface KlantAccess {
    * hold up fetching the data.
    */
   check(trace: TraceContext, caller: Caller, bsn: string, action?: string): Promise<{ recorded: Promise<void> }>;
+  /**
+   * As `check`, but resolves with the permit's decision-log row unwritten: the caller writes it,
+   * with the request's other log rows, before any data leaves (graph/plugin.ts: a view's decision
+   * and processing rows in one commit). Denials are on record before it throws, as in `check`.
+   */
+  decide(trace: TraceContext, caller: Caller, bsn: string, action?: string): Promise<DecisionRow>;
   /** Whether `check` would decide without asking the gemeente (a client, or a caseload answer at hand). */
   decidesAtOnce(caller: Caller, bsn: string): boolean;
   /**
@@ -28,15 +36,18 @@ export interface KlantAccess {
    * organisation in the internal token: the gemeente's adapter answers a Klant only when the client
    * is on that organisation's caseload (adapters/gemeente/subgraph.ts, `visible`), the same rule
    * as its caseload-membership question. `found`: the Klant with this BSN came back; `unavailable`:
-   * the gemeente did not answer. Throws and records like `check`.
+   * the gemeente did not answer. Throws and records denials like `check`; resolves, like `decide`,
+   * with the permit's row unwritten.
    */
-  decideFromAnswer(trace: TraceContext, caller: Caller, bsn: string, outcome: 'found' | 'not-found' | 'unavailable'): Promise<{ recorded: Promise<void> }>;
+  decideFromAnswer(trace: TraceContext, caller: Caller, bsn: string, outcome: 'found' | 'not-found' | 'unavailable'): Promise<DecisionRow>;
   /** The gemeente just listed these clients as on the caller's organisation's caseload. */
   onCaseload(caller: Caller, bsns: Iterable<string>): void;
 }
 
 export interface KlantAccessDeps {
   decisionLog: DecisionLog;
+  /** The writer the decision log writes through (logs/log-writer.ts), for a permit prepared by `decide`. */
+  logWriter: LogWriter;
   subjectKey(bsn: string): string;
   internalTokens: InternalTokens;
   /**
@@ -84,32 +95,38 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
     cache.set(key, { member, until: Date.now() + MEMBERSHIP_TTL_MS });
   }
 
+  async function decide(trace: TraceContext, caller: Caller, bsn: string, action: string): Promise<DecisionRow> {
+    let reason: string;
+    let permit = false;
+    try {
+      if (caller.role === 'client') {
+        permit = caller.bsn === bsn;
+        reason = permit ? 'own-data' : 'not-own-data';
+      } else if (caller.role === 'klantmanager') {
+        permit = await isOnCaseload(trace, caller, bsn);
+        reason = permit ? 'on-caseload' : 'not-on-caseload';
+      } else {
+        reason = 'role-not-allowed';
+      }
+    } catch (err) {
+      // A decision we cannot make is a denial.
+      reason = err instanceof KetenError ? err.code.toLowerCase() : 'error';
+      await services.decisionLog.record(trace, decision(caller, bsn, false, reason, action));
+      throw err;
+    }
+    if (!permit) {
+      await services.decisionLog.record(trace, decision(caller, bsn, false, reason, action));
+      throw forbidden('you may not see this client');
+    }
+    return services.decisionLog.prepare(trace, decision(caller, bsn, true, reason, action));
+  }
+
   return {
     async check(trace, caller, bsn, action = 'klantbeeld:lezen') {
-      let reason: string;
-      let permit = false;
-      try {
-        if (caller.role === 'client') {
-          permit = caller.bsn === bsn;
-          reason = permit ? 'own-data' : 'not-own-data';
-        } else if (caller.role === 'klantmanager') {
-          permit = await isOnCaseload(trace, caller, bsn);
-          reason = permit ? 'on-caseload' : 'not-on-caseload';
-        } else {
-          reason = 'role-not-allowed';
-        }
-      } catch (err) {
-        // A decision we cannot make is a denial.
-        reason = err instanceof KetenError ? err.code.toLowerCase() : 'error';
-        await record(trace, caller, bsn, false, reason, action);
-        throw err;
-      }
-      if (!permit) {
-        await record(trace, caller, bsn, false, reason, action);
-        throw forbidden('you may not see this client');
-      }
-      return { recorded: record(trace, caller, bsn, true, reason, action) };
+      const permit = await decide(trace, caller, bsn, action);
+      return { recorded: services.logWriter.add({ decisions: [permit] }) };
     },
+    decide: (trace, caller, bsn, action = 'klantbeeld:lezen') => decide(trace, caller, bsn, action),
     decidesAtOnce(caller, bsn) {
       if (caller.role !== 'klantmanager') return true;
       const hit = cache.get(`${caller.oin}:${bsn}`);
@@ -119,16 +136,16 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
       const action = 'klantbeeld:lezen';
       if (caller.role !== 'klantmanager') throw new KetenError('INTERNAL', 'only a klantmanager is decided from the gemeente\'s answer');
       if (outcome === 'unavailable') {
-        await record(trace, caller, bsn, false, 'partner_unavailable', action);
+        await services.decisionLog.record(trace, decision(caller, bsn, false, 'partner_unavailable', action));
         throw new KetenError('PARTNER_UNAVAILABLE', 'the gemeente did not answer about the caseload', { partner: 'gemeente' });
       }
       const member = outcome === 'found';
       remember(`${caller.oin}:${bsn}`, member);
       if (!member) {
-        await record(trace, caller, bsn, false, 'not-on-caseload', action);
+        await services.decisionLog.record(trace, decision(caller, bsn, false, 'not-on-caseload', action));
         throw forbidden('you may not see this client');
       }
-      return { recorded: record(trace, caller, bsn, true, 'on-caseload', action) };
+      return services.decisionLog.prepare(trace, decision(caller, bsn, true, 'on-caseload', action));
     },
     onCaseload(caller, bsns) {
       // The gemeente's own caseload answer, for the caller's own organisation: as good as asking
@@ -138,8 +155,8 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
     },
   };
 
-  function record(trace: TraceContext, caller: Caller, bsn: string, permit: boolean, reason: string, action: string) {
-    return services.decisionLog.record(trace, {
+  function decision(caller: Caller, bsn: string, permit: boolean, reason: string, action: string): Decision {
+    return {
       decision: permit ? 'permit' : 'deny',
       reason,
       action,
@@ -148,6 +165,6 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
       policyVersion: KLANT_POLICY.version,
       caller,
       information: { role: caller.role, organisation: caller.role === 'client' ? null : caller.oin, caseloadSource: 'gemeente' },
-    });
+    };
   }
 }

@@ -2,12 +2,14 @@
 // subgraph. Per request, in this order: authenticate the bearer token; decide every root field
 // (policy.ts, default deny; a klantmanager's `klant` whose caseload answer is not at hand is decided
 // from the gemeente's own answer, after execution); sign a short-lived internal token per subgraph
-// call; after execution, write the decision and processing logs before the answer leaves (fail closed).
+// call; after execution, write the decision and processing logs, one commit, before the answer leaves
+// (fail closed).
 import mercuriusGateway from '@mercuriusjs/gateway';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DocumentNode, GraphQLSchema } from '../../lib/graphql.js';
 import type { Caller } from '../auth/caller.js';
 import { KetenError, logClientError } from '../errors.js';
+import type { DecisionRow } from '../logs/log-statements.js';
 import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
 import { traceFromHeader, traceHeaders, traceparentOf, type TraceContext } from '../logs/trace.js';
 import { createAdapterCircuit } from './adapter-circuit.js';
@@ -39,8 +41,12 @@ interface GraphContext {
   consentToken?: string;
   activity?: Activity;
   audit?: ReadAudit;
-  /** The access decisions' log writes, started during the policy check. */
-  recorded?: Promise<void>;
+  /**
+   * The permits, decided before anything is fetched and written with the processing rows in
+   * onResolution: one commit for both. Taken there; what is left once the response has gone (a
+   * request that ended before onResolution, with no data) is written then (onResponse).
+   */
+  permits?: DecisionRow[];
   /** Clients whose access is decided from the gemeente's answer (policy.ts, ownerDecides). */
   decideFromAnswer?: string[];
   startTime: Date;
@@ -76,6 +82,20 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     }
   });
 
+  // Each request's context, for the permits a request that ended before onResolution left unwritten.
+  const contexts = new WeakMap<FastifyRequest, GraphContext>();
+  app.addHook('onResponse', async (request: FastifyRequest) => {
+    const ctx = contexts.get(request);
+    if (!ctx?.permits?.length) return;
+    const decisions = ctx.permits;
+    ctx.permits = undefined;
+    // No data left with this response (it leaves only through onResolution, which takes the
+    // permits first); the decisions still go on record. The error itself may quote a row.
+    await services.logWriter.add({ decisions }).catch((err: { code?: string }) =>
+      request.log.error({ event: 'decision_log_failed', code: err?.code }, 'permits of a request that ended early could not be recorded'),
+    );
+  });
+
   const internalToken = (ctx: GraphContext, subgraph: string) =>
     services.internalTokens.get({ subgraph, caller: ctx.caller, purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'] });
 
@@ -104,12 +124,14 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     subscription: subscriptionOptions,
     context: (request: FastifyRequest) => {
       const consentToken = request.headers['consent-token'];
-      return {
+      const ctx: GraphContext = {
         caller: request.caller!,
         trace: traceFromHeader(request.headers.traceparent),
         consentToken: typeof consentToken === 'string' ? consentToken : undefined,
         startTime: new Date(),
-      } satisfies GraphContext;
+      };
+      contexts.set(request, ctx);
+      return ctx;
     },
     gateway: {
       services: subgraphs.map((s) => ({
@@ -161,9 +183,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     ctx.activity = decision.activity;
     ctx.decideFromAnswer = decision.decideFromAnswer;
     if (metricsEnabled()) ctx.operation = { type: op.operation.operation, fields: op.fields };
-    // Awaited in onResolution; a failure is reported there, never as an unhandled rejection.
-    ctx.recorded = Promise.all(decision.recorded).then(() => undefined);
-    ctx.recorded.catch(() => {});
+    ctx.permits = decision.permits;
     const reads = planKlantReads(schema, document);
     ctx.audit = reads.audit;
     return reads.document ? { document: reads.document } : undefined;
@@ -182,24 +202,27 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
       const partner = (e.extensions as { partner?: unknown } | undefined)?.partner;
       if (typeof partner === 'string') failedPartners.add(partner);
     }
-    const recorded = [ctx.recorded];
+    // The permits stay in the context until handed to the writer: if anything before throws, they
+    // are written once the refusal has gone (onResponse).
+    const permits = (ctx.permits ??= []);
     for (const bsn of ctx.decideFromAnswer ?? []) {
       const outcome = subjects.has(bsn) ? 'found' : failedPartners.has('gemeente') ? 'unavailable' : 'not-found';
       // Throws after the denial is on record: the answer is replaced by the refusal.
-      const permit = await klantAccess.decideFromAnswer(ctx.trace, ctx.caller, bsn, outcome);
-      permit.recorded.catch(() => {});
-      recorded.push(permit.recorded);
+      permits.push(await klantAccess.decideFromAnswer(ctx.trace, ctx.caller, bsn, outcome));
     }
-    if (!ctx.audit?.instrumented || !data) return logged(...recorded);
+    if (!ctx.audit?.instrumented || !data) {
+      ctx.permits = undefined;
+      return logged(services.logWriter.add({ decisions: permits }));
+    }
     if (ctx.activity === 'caseload') klantAccess.onCaseload(ctx.caller, subjects);
-    // Written before the answer leaves; if this throws, the caller gets an error, not the data.
-    await logged(
-      ...recorded,
-      services.processingLog.record(
-        ctx.trace,
-        processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),
-      ),
+    // The permits and the processing rows, one statement and one commit, written before the answer
+    // leaves; if it fails, the caller gets an error, not the data.
+    const processing = services.processingLog.rows(
+      ctx.trace,
+      processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),
     );
+    ctx.permits = undefined;
+    await logged(services.logWriter.add({ decisions: permits, processing }));
   });
 }
 
@@ -210,9 +233,9 @@ function operationLabel(type: string, fields: string[]): string {
 }
 
 /** Waits for the request's log writes; when one failed, no data leaves and the caller may retry. */
-async function logged(...writes: (Promise<void> | undefined)[]) {
+async function logged(write: Promise<void>) {
   try {
-    await Promise.all(writes);
+    await write;
   } catch {
     throw new KetenError('SERVICE_UNAVAILABLE', 'the access log cannot be written right now; try again later');
   }

@@ -7,6 +7,7 @@ import type { Caller, Role } from '../auth/caller.js';
 import { KetenError, badInput, forbidden } from '../errors.js';
 import { isValidBsn } from '../../lib/bsn.js';
 import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
+import type { DecisionRow } from '../logs/log-statements.js';
 import type { TraceContext } from '../logs/trace.js';
 import type { ChainServices } from '../services.js';
 import type { KlantAccess } from './klant-access.js';
@@ -50,8 +51,11 @@ export interface RootDecision {
   activity: Activity;
   /** Clients whose access was checked for this field (for the processing log). */
   subjects: string[];
-  /** The permits' decision-log writes: awaited before any data leaves (fail closed). */
-  recorded: Promise<void>[];
+  /**
+   * The permits' decision-log rows, not yet written: the caller writes them with the request's
+   * processing rows, in one commit, before any data leaves (fail closed; graph/plugin.ts).
+   */
+  permits: DecisionRow[];
   /** Klantmanager's clients decided from the gemeente's answer (RootRule.ownerDecides), after execution. */
   decideFromAnswer: string[];
 }
@@ -66,7 +70,7 @@ export async function decideRootFields(
 ): Promise<RootDecision> {
   let activity: Activity | undefined;
   const subjects: string[] = [];
-  const recorded: Promise<void>[] = [];
+  const permits: DecisionRow[] = [];
   const decideFromAnswer: string[] = [];
   for (const field of fields) {
     if (ketenRootFields.has(field.key)) {
@@ -91,13 +95,13 @@ export async function decideRootFields(
       const bsn = field.args[rule.subjectArg];
       if (typeof bsn !== 'string' || !isValidBsn(bsn)) throw badInput(rule.subjectArg, 'a BSN of nine digits that passes the elfproef');
       if (rule.ownerDecides && fields.length === 1 && !klantAccess.decidesAtOnce(caller, bsn)) decideFromAnswer.push(bsn);
-      else recorded.push((await klantAccess.check(trace, caller, bsn)).recorded);
+      else permits.push(await klantAccess.decide(trace, caller, bsn));
       subjects.push(bsn);
     }
     activity ??= rule.activity;
   }
   if (!activity) throw new KetenError('BAD_USER_INPUT', 'the operation asks for nothing');
-  return { activity, subjects, recorded, decideFromAnswer };
+  return { activity, subjects, permits, decideFromAnswer };
 }
 
 export const purposeOf = (activity: Activity) => ACTIVITIES[activity];

@@ -4,7 +4,8 @@
 // (trace id, span id); append-only in the database.
 import type { Caller } from '../auth/caller.js';
 import type { Database } from '../db/database.js';
-import { createGroupCommit } from './group-commit.js';
+import type { DecisionRow } from './log-statements.js';
+import { createLogWriter, type LogWriter } from './log-writer.js';
 import { metrics } from '../../lib/metrics.js';
 import { newSpanId, type TraceContext } from './trace.js';
 
@@ -33,23 +34,16 @@ export type DecisionIdentity = { spanId?: undefined; at?: undefined } | { spanId
 export interface DecisionLog {
   /** Resolves once the decision is durably stored; rejects when it could not be (fail closed). */
   record(trace: TraceContext, decision: Decision & DecisionIdentity): Promise<void>;
+  /**
+   * The decision's row, not yet written: for a caller that writes it together with its other log
+   * rows through the shared writer (log-writer.ts), one commit for both, before any data leaves.
+   */
+  prepare(trace: TraceContext, decision: Decision & DecisionIdentity): DecisionRow;
   /** Waits until every decision recorded so far has been written. */
   drain(): Promise<void>;
 }
 
-// One statement for any number of decisions, as one JSON parameter, so concurrent requests'
-// decisions share one commit (group-commit.ts). Idempotent on (trace_id, span_id, at), the unique
-// index of the partitioned table: a retried decision, with its span id and time, is stored once.
-const INSERT = `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version,
-    actor_oin, actor_subject, actor_role, consent_id, consent_version, information)
-  SELECT t, s, at, d, r, a, res, pid, pv, ao, asu, ar, ci, cv, i
-  FROM json_to_recordset($1::json) AS x(t text, s text, at timestamptz, d text, r text, a text, res text, pid text, pv text,
-    ao text, asu text, ar text, ci uuid, cv int, i jsonb)
-  ON CONFLICT (trace_id, span_id, at) DO NOTHING`;
-
-type Row = ReturnType<typeof toRow>;
-
-function toRow(trace: TraceContext, d: Decision & DecisionIdentity) {
+function toRow(trace: TraceContext, d: Decision & DecisionIdentity): DecisionRow {
   const caller = d.caller;
   return {
     t: trace.traceId,
@@ -71,15 +65,15 @@ function toRow(trace: TraceContext, d: Decision & DecisionIdentity) {
   };
 }
 
-export function createDecisionLog(db: Pick<Database, 'query'>): DecisionLog {
-  const writer = createGroupCommit<Row>((rows) => db.query(INSERT, [JSON.stringify(rows)], 'kp_besluit_insert'), {
-    onWritten: (rows, seconds) => metrics.logWrite('decision', rows, seconds),
-  });
+/** `writer`: the one shared with the processing log (services.ts), so both logs' rows share commits. */
+export function createDecisionLog(db: Pick<Database, 'query'>, writer: LogWriter = createLogWriter(db)): DecisionLog {
+  const prepare = (trace: TraceContext, d: Decision & DecisionIdentity) => {
+    metrics.decision(d.decision, d.policyId, d.reason);
+    return toRow(trace, d);
+  };
   return {
-    record(trace, d) {
-      metrics.decision(d.decision, d.policyId, d.reason);
-      return writer.add([toRow(trace, d)]);
-    },
+    record: (trace, d) => writer.add({ decisions: [prepare(trace, d)] }),
+    prepare,
     drain: () => writer.drain(),
   };
 }

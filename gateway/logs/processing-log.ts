@@ -3,8 +3,8 @@
 // request fails (fail closed). Append-only (the table refuses UPDATE and DELETE).
 import type { Caller } from '../auth/caller.js';
 import type { Database } from '../db/database.js';
-import { createGroupCommit } from './group-commit.js';
-import { metrics } from '../../lib/metrics.js';
+import { insertProcessingSql, type ProcessingGroup } from './log-statements.js';
+import { createLogWriter, type LogWriter } from './log-writer.js';
 import { newSpanId, type TraceContext } from './trace.js';
 import type { SubjectCrypto } from './subject-id.js';
 
@@ -50,7 +50,7 @@ export interface ProcessingLog {
   /** The rows, as the groups `insertProcessingSql` reads, for a caller writing them in its own transaction. */
   rowsJson(trace: TraceContext, entries: Processing[]): string;
   /** The same groups as values, for a caller that sends the rows of several requests at once. */
-  rows(trace: TraceContext, entries: Processing[]): unknown[];
+  rows(trace: TraceContext, entries: Processing[]): ProcessingGroup[];
   /** The entries about one person, newest first, with the subject decrypted away. */
   forSubject(bsn: string, options?: { limit?: number; before?: Date }): Promise<ProcessingRecord[]>;
 }
@@ -69,23 +69,9 @@ export interface ProcessingRecord {
   statusCode: string;
 }
 
-// One statement for any number of rows, so the rows of concurrent requests, and the 300 rows of a
-// caseload page, share one commit (group-commit.ts). The rows travel as one JSON parameter: the
-// driver's escaping of 18 parameter arrays cost more allocations than the rest of a caseload
-// request (bench/compare.ts with a heap-sampling profile). Rows that differ only in their span and
-// subject (a caseload page's 300, a view's one) travel as one group: what they share once, then
-// [span, subject, subject key] per row. Sending all 18 values per row, the JSON was four times
-// as long, and building, writing and parsing it cost the gateway and PostgreSQL ~3 ms of CPU per
-// caseload page of 300 (PostgreSQL's own share 7.2 → 5.6 ms; README, "Processing-log rows in groups").
-/** The insert, reading its groups from JSON parameter `$n`; also used inside another statement's
- * transaction (a report and its processing-log row commit together: gateway/rapportage/append-sql.ts). */
-export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
-    foreign_trace_id, foreign_span_id, processing_activity_id, subject_encrypted, subject_key, actor_oin,
-    actor_subject, actor_role, operation, partners, fields)
-  SELECT g.t, e.v->>0, g.ps, g.n, g.st, g.et, g.sc::"SpanStatus", g.ft, g.fs, g.pa, e.v->>1, e.v->>2, g.ao, g.asu, g.ar, g.op, g.pt, g.fl
-  FROM json_to_recordset($${n}::json) AS g(t text, ps text, n text, st timestamptz, et timestamptz, sc text,
-    ft text, fs text, pa text, ao text, asu text, ar text, op text, pt text[], fl text[], r json),
-    json_array_elements(g.r) AS e(v)`;
+// Rows go to the database through the writer shared with the decision log (log-writer.ts), as
+// groups: rows that differ only in their span and subject (a caseload page's 300, a view's one)
+// share one group (log-statements.ts).
 const INSERT = insertProcessingSql(1);
 
 /**
@@ -97,7 +83,7 @@ export async function recordWithin(tx: { $executeRawUnsafe(sql: string, ...value
   await tx.$executeRawUnsafe(INSERT, log.rowsJson(trace, entries));
 }
 
-type Group = Record<string, unknown> & { r: [string, string, string][] };
+type Group = ProcessingGroup;
 const list = (xs: string[]) => [...new Set(xs)].sort();
 const sameList = (a: string[], b: string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 /** Do two entries differ only in their subject? Then they share a group. */
@@ -106,11 +92,8 @@ const sameButSubject = (a: Processing, b: Processing) =>
   a.startTime === b.startTime && a.endTime === b.endTime && a.status === b.status &&
   sameList(a.partners, b.partners) && sameList(a.fields, b.fields);
 
-export function createProcessingLog(db: Pick<Database, 'query' | 'prisma'>, crypto: SubjectCrypto): ProcessingLog {
-  const writer = createGroupCommit<Group>((groups) => db.query(INSERT, [JSON.stringify(groups)], 'kp_verwerking_insert'), {
-    rowsOf: (group) => group.r.length,
-    onWritten: (count, seconds) => metrics.logWrite('processing', count, seconds),
-  });
+/** `writer`: the one shared with the decision log (services.ts), so both logs' rows share commits. */
+export function createProcessingLog(db: Pick<Database, 'query' | 'prisma'>, crypto: SubjectCrypto, writer: LogWriter = createLogWriter(db)): ProcessingLog {
   const rows = (trace: TraceContext, entries: Processing[]): Group[] => {
     const now = new Date();
     const groups: Group[] = [];
@@ -144,7 +127,7 @@ export function createProcessingLog(db: Pick<Database, 'query' | 'prisma'>, cryp
     return groups;
   };
   return {
-    record: (trace, entries) => writer.add(rows(trace, entries)),
+    record: (trace, entries) => writer.add({ processing: rows(trace, entries) }),
     rowsJson: (trace, entries) => JSON.stringify(rows(trace, entries)),
     rows,
     drain: () => writer.drain(),

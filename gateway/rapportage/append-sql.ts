@@ -13,7 +13,7 @@
 //    writes the klantmanager's signals, the clients' processing-log rows and the "report arrived"
 //    notifications (PostgreSQL delivers a NOTIFY only if, and when, it commits).
 // Rows travel as one JSON parameter per statement: one round trip for any number of uploads.
-import { insertProcessingSql } from '../logs/processing-log.js';
+import { insertProcessingSql } from '../logs/log-statements.js';
 import { RAPPORTAGE_CHANNEL } from './events.js';
 
 export const LOCK_BLOCKS = `

@@ -2,7 +2,8 @@
 // history written straight into the two logs (as weeks of real use would have left it), so the
 // anomaly rules can be tried on days and hours a test cannot wait for.
 import { randomBytes } from 'node:crypto';
-import { insertProcessingSql, type Activity } from '../../gateway/logs/processing-log.js';
+import type { Activity } from '../../gateway/logs/processing-log.js';
+import { insertProcessingSql } from '../../gateway/logs/log-statements.js';
 import { addDays, dayOf } from '../../gateway/audit/period.js';
 import type { TestApp } from '../support/app.js';
 import { graphql } from '../support/graphql.js';
