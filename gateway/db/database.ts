@@ -1,13 +1,15 @@
 // One factory for the chain's database: a PostgreSQL server when a URL is given, otherwise PGlite
 // (PostgreSQL in WASM, in-process) in a local folder. Both speak to the same Prisma client and the
 // same migrations, and both offer LISTEN/NOTIFY for cross-instance signals such as revocation.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 import { createSupervisedListener, type ListenerHealth, type Notification } from './listener.js';
-import { durableStartParams, pgliteFsync } from './pglite-fsync.js';
+import { durableStartParams, flushTree, pgliteFsync } from './pglite-fsync.js';
 import { startPgliteCheckpoints, type PgliteCheckpointOptions } from './pglite-checkpoints.js';
 import { lockDataDir } from './pglite-lock.js';
 import { addPoolSource } from '../../lib/metrics.js';
@@ -166,10 +168,20 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined, 
   // size of the data. Beyond the pool the files are still read through the OS page cache.
   const startParams = durableStartParams(PGlite.defaultStartParams);
   if (sharedBuffersMb) startParams.push('-c', `shared_buffers=${sharedBuffersMb}MB`);
+  const onDisk = !dataDir.startsWith('memory://');
+  const fresh = onDisk && !existsSync(join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create(dataDir, { startParams, extensions: { kpFsync: pgliteFsync } }).catch(async (err) => {
     await unlock();
     throw err;
   });
+  // A new folder's catalog, written by PGlite's initdb without a flush, goes to the disk now.
+  if (fresh) {
+    await flushTree(dataDir).catch(async (err) => {
+      await client.close().catch(() => {});
+      await unlock();
+      throw err;
+    });
+  }
   const adapterFactory = new PrismaPGlite(client);
   const unobserve = addPoolSource(() => ({ name: 'pglite', total: 1 }));
   const stopCheckpoints = startPgliteCheckpoints(client, checkpoints);

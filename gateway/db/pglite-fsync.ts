@@ -16,6 +16,8 @@
 // Each commit then waits for one flush of the log file, synchronously (PGlite is synchronous
 // WebAssembly): README, "PGlite's durability", has what it costs.
 import fs from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Extension } from '@electric-sql/pglite';
 
 /** PostgreSQL's start parameters for PGlite: PGlite's own, with fsync on and the log flushed by fsync(). */
@@ -76,3 +78,37 @@ export const pgliteFsync: Extension = {
     return { emscriptenOpts: { ...emscriptenOpts, preRun } };
   },
 };
+
+/**
+ * Flushes every file and folder under `dir`, and `dir`'s own name in its parent: what initdb does
+ * when it finishes (fsync_pgdata). PGlite makes a new data folder through the same file system,
+ * without a single flush of the ~970 files of the catalog (checked 2026-12-06: 5 flushes, the log
+ * and the control file), and PostgreSQL later flushes only what it changes. So once, after PGlite
+ * has made a new folder, everything in it goes to the disk before anything is acknowledged.
+ */
+export async function flushTree(dir: string): Promise<void> {
+  const files: string[] = [];
+  const folders: string[] = [];
+  const walk = async (d: string) => {
+    folders.push(d);
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  await walk(dir);
+  // Files first, then their folders (a name is durable once its folder is), then the folder's own
+  // entry in its parent. A few at a time: each flush waits for the disk in libuv's thread pool.
+  const flush = async (path: string) => {
+    const fd = await new Promise<number>((resolve, reject) => fs.open(path, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+    try {
+      await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+    } finally {
+      fs.close(fd, () => {});
+    }
+  };
+  for (const batch of [files, folders.reverse(), [dirname(dir)]]) {
+    for (let i = 0; i < batch.length; i += 16) await Promise.all(batch.slice(i, i + 16).map(flush));
+  }
+}

@@ -69,3 +69,47 @@ describe('PGlite durability', () => {
     expect(flushed).toContain('global/pg_control');
   });
 });
+
+describe('a new PGlite data folder', () => {
+  /** Every file and folder under `root`, relative to its parent. */
+  function everything(root: string): string[] {
+    const found: string[] = [];
+    const walk = (d: string) => {
+      found.push(d);
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name));
+        else found.push(join(d, e.name));
+      }
+    };
+    walk(root);
+    return found.map((p) => p.replace(`${join(root, '..')}/`, ''));
+  }
+
+  it('is flushed whole before the database is handed out (PGlite writes its catalog without a flush); opened again, it is not', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'kp-pglite-new-'));
+    const folder = join(parent, 'pglite');
+    const flushed = new Set<string>();
+    const fsync = fs.fsync;
+    // flushTree's own flushes (the asynchronous fsync); PostgreSQL's go through fsyncSync.
+    vi.spyOn(fs, 'fsync').mockImplementation((fd, callback) => {
+      flushed.add(fs.readlinkSync(`/proc/self/fd/${fd}`).replace(`${parent}/`, ''));
+      fsync(fd, callback);
+    });
+    try {
+      const fresh = await openDatabase({ dataDir: folder, pgliteSharedBuffersMb: 16 });
+      const onDisk = everything(folder).filter((p) => !p.endsWith('postmaster.pid'));
+      await fresh.close();
+      expect(onDisk.length).toBeGreaterThan(500);
+      expect(onDisk.filter((p) => !flushed.has(p))).toEqual([]);
+      expect(flushed).toContain('pglite/base/1/1259'); // pg_class
+      expect(flushed).toContain(parent); // the folder's name, in its parent
+
+      flushed.clear();
+      const again = await openDatabase({ dataDir: folder, pgliteSharedBuffersMb: 16 });
+      await again.close();
+      expect([...flushed]).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+});
