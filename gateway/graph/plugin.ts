@@ -222,7 +222,14 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
       processingEntries({ subjects, audit: ctx.audit, owners, failedPartners, caller: ctx.caller, activity: ctx.activity!, startTime: ctx.startTime }),
     );
     ctx.permits = undefined;
-    await logged(services.logWriter.add({ decisions: permits, processing }));
+    try {
+      await services.logWriter.add({ decisions: permits, processing });
+    } catch {
+      // One statement: a refused processing row took the permits with it. They are decisions that
+      // were made, so they go on record alone once the refusal has gone (onResponse).
+      ctx.permits = permits;
+      throw logUnavailable();
+    }
   });
 }
 
@@ -232,11 +239,14 @@ function operationLabel(type: string, fields: string[]): string {
   return `${type} ${names.length > 4 ? `${names.slice(0, 4).join(',')},…` : names.join(',')}`;
 }
 
+/** A view whose log rows could not be written: no data leaves, and the caller may retry. */
+const logUnavailable = () => new KetenError('SERVICE_UNAVAILABLE', 'the access log cannot be written right now; try again later');
+
 /** Waits for the request's log writes; when one failed, no data leaves and the caller may retry. */
 async function logged(write: Promise<void>) {
   try {
     await write;
   } catch {
-    throw new KetenError('SERVICE_UNAVAILABLE', 'the access log cannot be written right now; try again later');
+    throw logUnavailable();
   }
 }

@@ -2,6 +2,7 @@
 // view's data does not leave; the caller is told the service is unavailable and may retry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { population } from '../../adapters/population/population.js';
+import { randomHex } from '../../lib/random.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql } from '../support/graphql.js';
 
@@ -36,6 +37,24 @@ describe('a view whose log rows cannot be written', () => {
     const again = await graphql(t.url, token, VIEW, { bsn: fatima.bsn });
     expect(again.errors).toEqual([]);
     expect(again.data!.klant.telefoon).toBe(fatima.telefoon);
+  });
+
+  it('keeps the permit on record when only the processing log refuses', async () => {
+    // The permit and the processing row go as one statement; the refused row must not take the
+    // decision that was made with it.
+    const traceId = randomHex(16);
+    const count = async (table: string, extra = '') =>
+      Number(((await t.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE trace_id = $1${extra}`, [traceId])) as { n: number }[])[0]!.n);
+    await refusing('verwerking', `name <> 'klantbeeld bekeken'`, async () => {
+      const r = await graphql(t.url, await t.token('km-jan'), VIEW, { bsn: fatima.bsn }, { traceparent: `00-${traceId}-${randomHex(8)}-01` });
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors.map((e) => e.extensions.code)).toEqual(['SERVICE_UNAVAILABLE']);
+      // Written once the refusal has gone.
+      const deadline = Date.now() + 5000;
+      while ((await count('besluit')) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(await count('besluit', ` AND decision = 'permit'`)).toBe(1);
+    expect(await count('verwerking')).toBe(0);
   });
 
   it('answers SERVICE_UNAVAILABLE without data when the decision log refuses the permit', async () => {
