@@ -69,7 +69,7 @@ export function createChainServices(config: Readonly<Config>, db: Database, keys
     const circuit = adapterCircuits.get('gemeente');
     return partnerUrls.gemeente && circuit ? { url: partnerUrls.gemeente, agent: circuit.agent } : undefined;
   };
-  const klantAccess = createKlantAccess({ decisionLog, logWriter, subjectKey: subjects.key, internalTokens, gemeente });
+  const klantAccess = createKlantAccess({ decisionLog, subjectKey: subjects.key, internalTokens, gemeente });
   const chainHeads = createChainHeadSigner(config.chainHeadKey);
   const reportAppends = createReportAppender({ db, chainHeads, processingLog });
   return { config, db, prisma: db.prisma, keys, decisionLog, processingLog, logWriter, subjectKey: subjects.key, revealSubject: subjects.decrypt, consent, internalTokens, klantAccess, chainHeads, reportAppends, adapterCircuits, partnerUrls, limits };

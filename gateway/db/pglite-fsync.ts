@@ -18,6 +18,7 @@
 import fs from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Extension } from '@electric-sql/pglite';
 
 /** PostgreSQL's start parameters for PGlite: PGlite's own, with fsync on and the log flushed by fsync(). */
@@ -100,10 +101,12 @@ export async function flushTree(dir: string): Promise<void> {
   await walk(dir);
   // Files first, then their folders (a name is durable once its folder is), then the folder's own
   // entry in its parent. A few at a time: each flush waits for the disk in libuv's thread pool.
+  // Looked up on `fs` when called, not imported from fs/promises: a test can watch them.
+  const [open, fsync] = [promisify(fs.open), promisify(fs.fsync)];
   const flush = async (path: string) => {
-    const fd = await new Promise<number>((resolve, reject) => fs.open(path, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+    const fd = await open(path, 'r');
     try {
-      await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+      await fsync(fd);
     } finally {
       fs.close(fd, () => {});
     }

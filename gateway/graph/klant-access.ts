@@ -7,7 +7,6 @@ import { KetenError, forbidden } from '../errors.js';
 import { traceHeaders, type TraceContext } from '../logs/trace.js';
 import type { Decision, DecisionLog } from '../logs/decision-log.js';
 import type { DecisionRow } from '../logs/log-statements.js';
-import type { LogWriter } from '../logs/log-writer.js';
 import { ACTIVITIES } from '../logs/processing-log.js';
 import type { InternalTokens } from './internal-token.js';
 import type { AdapterCircuit } from './adapter-circuit.js';
@@ -46,8 +45,6 @@ export interface KlantAccess {
 
 export interface KlantAccessDeps {
   decisionLog: DecisionLog;
-  /** The writer the decision log writes through (logs/log-writer.ts), for a permit prepared by `decide`. */
-  logWriter: LogWriter;
   subjectKey(bsn: string): string;
   internalTokens: InternalTokens;
   /**
@@ -124,7 +121,7 @@ export function createKlantAccess(services: KlantAccessDeps): KlantAccess {
   return {
     async check(trace, caller, bsn, action = 'klantbeeld:lezen') {
       const permit = await decide(trace, caller, bsn, action);
-      return { recorded: services.logWriter.add({ decisions: [permit] }) };
+      return { recorded: services.decisionLog.write([permit]) };
     },
     decide: (trace, caller, bsn, action = 'klantbeeld:lezen') => decide(trace, caller, bsn, action),
     decidesAtOnce(caller, bsn) {

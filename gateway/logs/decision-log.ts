@@ -39,6 +39,8 @@ export interface DecisionLog {
    * rows through the shared writer (log-writer.ts), one commit for both, before any data leaves.
    */
   prepare(trace: TraceContext, decision: Decision & DecisionIdentity): DecisionRow;
+  /** Writes rows `prepare` gave, on their own; resolves once they are durably stored. */
+  write(rows: DecisionRow[]): Promise<void>;
   /** Waits until every decision recorded so far has been written. */
   drain(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export function createDecisionLog(db: Pick<Database, 'query'>, writer: LogWriter
   return {
     record: (trace, d) => writer.add({ decisions: [prepare(trace, d)] }),
     prepare,
+    write: (rows) => writer.add({ decisions: rows }),
     drain: () => writer.drain(),
   };
 }

@@ -52,6 +52,14 @@ export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace
     ft text, fs text, pa text, ao text, asu text, ar text, op text, pt text[], fl text[], r json),
     json_array_elements(g.r) AS e(v)`;
 
+/** Decisions from `$1`, on their own. */
+export const INSERT_DECISIONS = insertDecisionSql(1);
+/** Processing groups from `$1`, on their own. */
+export const INSERT_PROCESSING = insertProcessingSql(1);
+
+/** Table rows a list of processing groups stands for. */
+export const processingRowCount = (groups: ProcessingGroup[] | undefined) => (groups ?? []).reduce((n, g) => n + g.r.length, 0);
+
 // Both logs in one statement: a data-modifying WITH runs to completion whether or not the main
 // statement reads it (PostgreSQL's documentation, "Data-Modifying Statements in WITH").
 /** Decisions from `$1`, processing groups from `$2`, one statement and one commit. */

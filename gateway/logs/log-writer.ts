@@ -7,7 +7,7 @@
 import type { Database } from '../db/database.js';
 import { metrics } from '../../lib/metrics.js';
 import { createGroupCommit } from './group-commit.js';
-import { INSERT_BOTH, insertDecisionSql, insertProcessingSql, type DecisionRow, type ProcessingGroup } from './log-statements.js';
+import { INSERT_BOTH, INSERT_DECISIONS, INSERT_PROCESSING, processingRowCount, type DecisionRow, type ProcessingGroup } from './log-statements.js';
 
 export interface LogRows {
   decisions?: DecisionRow[];
@@ -20,9 +20,6 @@ export interface LogWriter {
   /** Waits until everything added so far has been written (or has failed). */
   drain(): Promise<void>;
 }
-
-const INSERT_DECISIONS = insertDecisionSql(1);
-const INSERT_PROCESSING = insertProcessingSql(1);
 
 export function createLogWriter(db: Pick<Database, 'query'>): LogWriter {
   const writer = createGroupCommit<LogRows>(
@@ -39,9 +36,9 @@ export function createLogWriter(db: Pick<Database, 'query'>): LogWriter {
       }
       const seconds = (performance.now() - started) / 1000;
       if (decisions.length) metrics.logWrite('decision', decisions.length, seconds);
-      if (processing.length) metrics.logWrite('processing', processing.reduce((n, g) => n + g.r.length, 0), seconds);
+      if (processing.length) metrics.logWrite('processing', processingRowCount(processing), seconds);
     },
-    { rowsOf: (x) => (x.decisions?.length ?? 0) + (x.processing ?? []).reduce((n, g) => n + g.r.length, 0) },
+    { rowsOf: (x) => (x.decisions?.length ?? 0) + processingRowCount(x.processing) },
   );
   return {
     add: (rows) => (rows.decisions?.length || rows.processing?.length ? writer.add([rows]) : Promise.resolve()),

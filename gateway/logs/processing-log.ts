@@ -3,7 +3,7 @@
 // request fails (fail closed). Append-only (the table refuses UPDATE and DELETE).
 import type { Caller } from '../auth/caller.js';
 import type { Database } from '../db/database.js';
-import { insertProcessingSql, type ProcessingGroup } from './log-statements.js';
+import { INSERT_PROCESSING, type ProcessingGroup } from './log-statements.js';
 import { createLogWriter, type LogWriter } from './log-writer.js';
 import { newSpanId, type TraceContext } from './trace.js';
 import type { SubjectCrypto } from './subject-id.js';
@@ -72,7 +72,6 @@ export interface ProcessingRecord {
 // Rows go to the database through the writer shared with the decision log (log-writer.ts), as
 // groups: rows that differ only in their span and subject (a caseload page's 300, a view's one)
 // share one group (log-statements.ts).
-const INSERT = insertProcessingSql(1);
 
 /**
  * Writes the entries inside the caller's own (Prisma) transaction, for a change of personal data:
@@ -80,7 +79,7 @@ const INSERT = insertProcessingSql(1);
  * and make the caller believe the change did not happen.
  */
 export async function recordWithin(tx: { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> }, log: ProcessingLog, trace: TraceContext, entries: Processing[]) {
-  await tx.$executeRawUnsafe(INSERT, log.rowsJson(trace, entries));
+  await tx.$executeRawUnsafe(INSERT_PROCESSING, log.rowsJson(trace, entries));
 }
 
 type Group = ProcessingGroup;
