@@ -23,6 +23,7 @@
 //   --database-url postgresql://…/postgres (the server; a fresh database is made and dropped)
 //   --population 600 (synthetic people in the sandboxes) --blocks 50 (blocks the uploads go to)
 //   --profile DIR (a V8 CPU profile of every process) --node-args="…" (flags for Ketenpoort's node)
+//   --set KEY=VALUE,KEY=VALUE (Ketenpoort's settings, README "Configuration", e.g. PGLITE_SHARED_BUFFERS_MB=32)
 //   --program files (Ketenpoort from the files tsc wrote instead of the bundle bin/ketenpoort.js runs)
 //   --issuer-port N and --adapter uwv=URL,cwi=URL,gemeente=URL: adapters deployed elsewhere (README)
 import { writeFile } from 'node:fs/promises';
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     blocks: { type: 'string', default: '50' },
     profile: { type: 'string' },
     'node-args': { type: 'string' },
+    set: { type: 'string' },
     program: { type: 'string', default: 'bundle' },
     'issuer-port': { type: 'string', default: '0' },
     adapter: { type: 'string' },
@@ -90,6 +92,14 @@ const profiling = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profi
 const program = values.program!;
 if (!isProgram(program)) throw new Error('--program: bundle or files');
 const kpNode = [...profiling, ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
+/** Settings for Ketenpoort's process only, to measure one against another in turns. */
+const kpSettings: Record<string, string> = Object.fromEntries(
+  (values.set ?? '').split(',').filter(Boolean).map((kv) => {
+    const at = kv.indexOf('=');
+    if (!/^[A-Z][A-Z0-9_]*$/.test(kv.slice(0, at))) throw new Error(`--set takes KEY=VALUE pairs with the settings' names (README, "Configuration"); got "${kv}"`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 const partners = values.adapter ? undefined : await startPartnerProcesses({ issuer, population: values.population!, node: profiling });
 const adapterUrls = partners?.adapterUrls
   ?? (Object.fromEntries(list(values.adapter!).map((kv) => kv.split('=') as [string, string])) as Record<'uwv' | 'cwi' | 'gemeente', string>);
@@ -247,6 +257,7 @@ function cpuText(r: Run): string {
 // ---------------------------------------------------------------- the run
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`Ketenpoort comparison run — ${new Date().toISOString()} — ${machine}`);
+if (Object.keys(kpSettings).length) console.log(`Ketenpoort's settings from --set: ${Object.entries(kpSettings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
 console.log(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${timing.connections} connections, ${timing.warmupSeconds} s warm-up per target and query before any window (1 s before each), ${timing.seconds} s measured, ${rounds} rounds (medians); population ${values.population}`);
 try {
   for (const db of dbs) {
@@ -257,7 +268,7 @@ try {
       if (targets.includes('ceiling')) endpoints.push(await startCeiling(targetEnv, profiling));
       if (targets.includes('bare')) endpoints.push(await startBare(targetEnv, profiling));
       if (targets.includes('ketenpoort')) {
-        kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env: targetEnv, node: kpNode, program });
+        kp = await startKetenpoort(db, { serverUrl: values['database-url']!, issuer, env: { ...targetEnv, ...kpSettings }, node: kpNode, program });
         const idle = Math.round(memoryOf(kp.proc.pid)?.rssMb ?? 0);
         starts.push({ db, start_to_ready_s: kp.startSeconds, idle_rss_mb: idle });
         console.log(`  ketenpoort on ${db}: /ready ${kp.startSeconds} s after start (database migrated), idle RSS ${idle} MB`);
@@ -295,6 +306,6 @@ const kpPg = find('ketenpoort', 'view', 'postgres', timing.connections);
 const kpLite = find('ketenpoort', 'view', 'pglite', timing.connections);
 if (kpPg && kpLite) console.log(`PGlite view rate ÷ PostgreSQL view rate: ${ratio(kpLite.rps, kpPg.rps)}`);
 if (values.json) {
-  await writeFile(values.json, JSON.stringify({ date: new Date().toISOString(), machine, timing: { ...timing, rounds }, starts, runs }, null, 2));
+  await writeFile(values.json, JSON.stringify({ date: new Date().toISOString(), machine, timing: { ...timing, rounds }, settings: kpSettings, starts, runs }, null, 2));
   console.log(`figures written to ${values.json}`);
 }
