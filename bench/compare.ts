@@ -96,7 +96,7 @@ const kpNode = [...profiling, ...(values['node-args']?.split(' ').filter(Boolean
 const kpSettings: Record<string, string> = Object.fromEntries(
   (values.set ?? '').split(',').filter(Boolean).map((kv) => {
     const at = kv.indexOf('=');
-    if (!/^[A-Z][A-Z0-9_]*$/.test(kv.slice(0, at))) throw new Error(`--set takes KEY=VALUE pairs with the settings' names (README, "Configuration"); got "${kv}"`);
+    if (at < 1 || !/^[A-Z][A-Z0-9_]*$/.test(kv.slice(0, at))) throw new Error(`--set takes KEY=VALUE pairs with the settings' names (README, "Configuration"); got "${kv}"`);
     return [kv.slice(0, at), kv.slice(at + 1)];
   }),
 );
