@@ -187,8 +187,7 @@ async function openPglite(dataDir: string, sharedBuffersMb: number | undefined, 
   // Named statements prepared once (pglite-prepared.ts); their values go in as quoted literals,
   // which is safe only with standard_conforming_strings on (PostgreSQL's default).
   const conforming = (await client.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows[0]?.standard_conforming_strings === 'on';
-  const prepared = preparedQueries(client);
-  const query = conforming ? prepared : async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows;
+  const query = conforming ? preparedQueries(client) : async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows;
   const adapterFactory = new PrismaPGlite(client);
   const unobserve = addPoolSource(() => ({ name: 'pglite', total: 1 }));
   const stopCheckpoints = startPgliteCheckpoints(client, checkpoints);

@@ -31,17 +31,23 @@ export function asLiterals(params: readonly unknown[]): string[] | undefined {
 
 /** `query(sql, params, name)` for PGlite: named statements prepared once, the rest as they come. */
 export function preparedQueries(client: PgliteLike) {
-  const ready = new Map<string, Promise<boolean>>();
+  const ready = new Map<string, { sql: string; prepared: Promise<boolean> }>();
   const prepare = (name: string, sql: string) => {
     let p = ready.get(name);
+    // EXECUTE runs what the name was prepared with: a second text under the same name would
+    // silently run the first. The pg driver refuses that on a PostgreSQL server; so does this.
+    if (p && p.sql !== sql) throw new Error(`prepared statement "${name}" was prepared for a different statement`);
     if (!p) {
-      p = client.query(`PREPARE ${name} AS ${sql}`).then(
-        () => true,
-        () => false,
-      );
+      p = {
+        sql,
+        prepared: client.query(`PREPARE ${name} AS ${sql}`).then(
+          () => true,
+          () => false,
+        ),
+      };
       ready.set(name, p);
     }
-    return p;
+    return p.prepared;
   };
   return async function query(sql: string, params: unknown[], name?: string): Promise<unknown[]> {
     const literals = name && NAME.test(name) ? asLiterals(params) : undefined;

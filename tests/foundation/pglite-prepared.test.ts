@@ -53,6 +53,13 @@ describe('named statements on PGlite', () => {
     expect(await db.query('SHOW standard_conforming_strings', [], 'kp_test_show')).toEqual([{ standard_conforming_strings: 'on' }]);
     expect(await preparedNamed('kp_test_show')).toBe(0);
   });
+
+  it('refuse a second statement under a name already prepared, as the pg driver does, and write nothing', async () => {
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kp_test_prepared', []))[0]!.n;
+    await db.query('SELECT $1::text AS v', ['x'], 'kp_test_one_text');
+    await expect(db.query('INSERT INTO kp_test_prepared (body) VALUES ($1::text)', ['y'], 'kp_test_one_text')).rejects.toThrow(/different statement/);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kp_test_prepared', []))[0]!.n).toBe(before);
+  });
 });
 
 describe('asLiterals', () => {
