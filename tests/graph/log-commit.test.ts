@@ -8,6 +8,7 @@ import { population } from '../../adapters/population/population.js';
 import { randomHex } from '../../lib/random.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql } from '../support/graphql.js';
+import { until } from '../support/until.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -71,12 +72,10 @@ describe("a view's log rows", () => {
       rows.mockRestore();
     }
     // Written once the response has gone.
-    const deadline = Date.now() + 5000;
-    let written = await transactions(failing);
-    while (written.besluit.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      written = await transactions(failing);
-    }
+    const written = await until('the permit on record', async () => {
+      const rows = await transactions(failing);
+      return rows.besluit.length > 0 && rows;
+    }, 5000, 50);
     expect(written.besluit.map((b) => b.what)).toEqual(['permit']);
     expect(written.verwerking).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { population } from '../../adapters/population/population.js';
 import { randomHex } from '../../lib/random.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql } from '../support/graphql.js';
+import { until } from '../support/until.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -50,8 +51,7 @@ describe('a view whose log rows cannot be written', () => {
       expect(r.data ?? null).toBeNull();
       expect(r.errors.map((e) => e.extensions.code)).toEqual(['SERVICE_UNAVAILABLE']);
       // Written once the refusal has gone.
-      const deadline = Date.now() + 5000;
-      while ((await count('besluit')) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await until('the permit on record', async () => (await count('besluit')) > 0, 5000, 50);
     });
     expect(await count('besluit', ` AND decision = 'permit'`)).toBe(1);
     expect(await count('verwerking')).toBe(0);

@@ -11,6 +11,7 @@ import { ADAPTER_BREAKER } from '../../gateway/graph/adapter-circuit.js';
 import { runPartnerCommand, type PartnerProcess } from '../adapters/partner-process.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql, type GraphqlAnswer } from '../support/graphql.js';
+import { until } from '../support/until.js';
 
 const TIMEOUT_MS = 700;
 /** Scheduling noise on a busy two-core machine, not a performance claim. */
@@ -48,16 +49,6 @@ async function startAdapter(): Promise<PartnerProcess> {
 const ask = (i: number) => graphql(t.url, token, QUERY, { bsn: bsns[i % bsns.length] });
 const whole = (a: GraphqlAnswer) => a.errors.length === 0 && Array.isArray(a.data?.klant?.uitkeringen);
 const ready = async () => (await (await fetch(`${t.url}/ready`)).json()) as { status: string; adapters: Record<string, string> };
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   sandbox = runPartnerCommand(['sandbox', 'uwv'], { LOG_LEVEL: 'info', HOST: '127.0.0.1', SANDBOX_PORT: '0', SANDBOX_CREDENTIAL: CREDENTIAL });
