@@ -228,7 +228,7 @@ async function fill(db: pg.Client, url: string, realBsns: string[], { rows, spre
           subject_encrypted, subject_key, actor_oin, actor_subject, actor_role, operation, partners, fields)
        SELECT md5(i::text), substr(md5('s' || i), 1, 16), substr(md5('p' || i), 1, 16), 'klantbeeld bekeken',
               ${at(rows)}, ${at(rows)} + interval '40 ms', 'OK', $4, $5,
-              CASE WHEN i % ${spread} < cardinality($7::text[]) THEN ($7::text[])[(i % ${spread})::int + 1] ELSE encode(sha256(('subject' || i % ${spread})::bytea), 'hex') END,
+              CASE WHEN i % ${spread} < cardinality($7::text[]) THEN decode(($7::text[])[(i % ${spread})::int + 1], 'hex') ELSE sha256(('subject' || i % ${spread})::bytea) END,
               $8, ($9::text[])[(i % cardinality($9::text[]))::int + 1], 'klantmanager', 'read', ARRAY['cwi', 'gemeente', 'uwv'], ARRAY['bijstand', 'naam', 'uitkeringen']
          FROM generate_series($1::bigint, $2::bigint - 1) i`,
       [offset + from, offset + to, span, ACTIVITIES.klantbeeld, encrypted, from, realKeys, ORG.amsterdam.oin, actors],
@@ -265,8 +265,8 @@ async function explain(db: pg.Client, clientBsn: string) {
   const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 2, 1));
   const until = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
   const plans: [string, string, unknown[]][] = [
-    ["client's own log (mijnVerwerkingen, 50 newest)", 'SELECT * FROM verwerking WHERE subject_key = $1 ORDER BY start_time DESC LIMIT 50', [key]],
-    ["auditor: one client's processings in a month", `SELECT * FROM verwerking WHERE subject_key = $1 AND actor_oin = $2 AND start_time >= $3 AND start_time < $4
+    ["client's own log (mijnVerwerkingen, 50 newest)", "SELECT * FROM verwerking WHERE subject_key = decode($1, 'hex') ORDER BY start_time DESC LIMIT 50", [key]],
+    ["auditor: one client's processings in a month", `SELECT * FROM verwerking WHERE subject_key = decode($1, 'hex') AND actor_oin = $2 AND start_time >= $3 AND start_time < $4
        ORDER BY start_time DESC, id DESC LIMIT 51`, [key, ORG.amsterdam.oin, month, until]],
     ["auditor: refusals of an organisation in a month", `SELECT * FROM besluit WHERE actor_oin = $1 AND decision = 'deny' AND at >= $2 AND at < $3
        ORDER BY at DESC, id DESC LIMIT 51`, [ORG.amsterdam.oin, month, until]],

@@ -245,12 +245,12 @@ async function sharedClients(raw: Raw, oin: string, p: Period, t: Thresholds): P
         WHERE actor_oin = $1 AND start_time >= $2 AND start_time < $3 AND actor_role <> 'system'
           AND processing_activity_id <> ALL($4::text[])
         GROUP BY subject_key HAVING count(DISTINCT actor_subject) >= $5)
-     SELECT v.subject_key AS subject, v.actor_subject AS who, min(v.start_time) AS at
+     SELECT encode(v.subject_key, 'hex') AS subject, v.actor_subject AS who, min(v.start_time) AS at
        FROM verwerking v JOIN candidates c ON c.subject_key = v.subject_key
       WHERE v.actor_oin = $1 AND v.start_time >= $2 AND v.start_time < $3 AND v.actor_role <> 'system'
         AND v.processing_activity_id <> ALL($4::text[])
-      GROUP BY 1, 2, date_trunc('hour', v.start_time)
-      ORDER BY 1, 3`,
+      GROUP BY v.subject_key, v.actor_subject, date_trunc('hour', v.start_time)
+      ORDER BY v.subject_key, 3`,
     oin, p.from, until, NOT_CONSULTING, t.sharedEmployees,
   );
   const bySubject = new Map<string, { who: string; at: number }[]>();

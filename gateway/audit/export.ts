@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Besluit, Verwerking } from '../db/generated/client.js';
 import type { ChainServices } from '../services.js';
+import { subjectKeyHex } from '../logs/subject-id.js';
 import type { Period } from './period.js';
 import type { AuditScope } from './scope.js';
 import { purposeWords, reasonWords } from './words.js';
@@ -32,7 +33,7 @@ function fromProcessing(r: Verwerking): ExportRow {
     doel: r.processingActivityId,
     doel_omschrijving: purposeWords(r.processingActivityId),
     uitkomst: r.statusCode === 'ERROR' ? 'deels mislukt' : 'gelukt',
-    klantkenmerk: r.subjectKey,
+    klantkenmerk: subjectKeyHex(r.subjectKey),
     object: 'klant',
     partners: r.partners.join(' '),
     velden: r.fields.join(' '),

@@ -6,6 +6,7 @@
 // month (prisma/migrations/*_logboeken_per_maand), a period reads only its own months.
 import type { Besluit, Prisma, Verwerking } from '../db/generated/client.js';
 import type { ChainServices } from '../services.js';
+import { subjectKeyBytes, subjectKeyHex } from '../logs/subject-id.js';
 import { encodeCursor, type Cursor } from './input.js';
 import type { Period } from './period.js';
 import type { AuditScope } from './scope.js';
@@ -28,7 +29,7 @@ export function processingView(r: Verwerking, bsn?: string) {
     partners: r.partners,
     velden: r.fields,
     traceId: r.traceId,
-    klantKenmerk: r.subjectKey,
+    klantKenmerk: subjectKeyHex(r.subjectKey),
     bsn: bsn ?? null,
   };
 }
@@ -73,7 +74,7 @@ const newestFirst = <F extends string>(field: F) => [{ [field]: 'desc' }, { id: 
 /** One client's processings by the scope's organisation, newest first. */
 export async function processingsOfClient(services: ChainServices, scope: AuditScope, subjectKey: string, period: Period, size: number, cursor?: Cursor) {
   const where: Prisma.VerwerkingWhereInput = {
-    subjectKey,
+    subjectKey: subjectKeyBytes(subjectKey),
     actorOin: scope.oin,
     startTime: { gte: period.from, lt: period.until },
     ...before('startTime', cursor),
@@ -146,7 +147,7 @@ export async function trajectoriesOfClient(services: ChainServices, scope: Audit
 
 /** A client's BSN from the organisation's own processing rows about them, if there are any. */
 export async function clientBehindKey(services: ChainServices, scope: AuditScope, subjectKey: string): Promise<string | undefined> {
-  const row = await services.prisma.verwerking.findFirst({ where: { subjectKey, actorOin: scope.oin }, select: { subjectEncrypted: true } });
+  const row = await services.prisma.verwerking.findFirst({ where: { subjectKey: subjectKeyBytes(subjectKey), actorOin: scope.oin }, select: { subjectEncrypted: true } });
   return row ? services.revealSubject(row.subjectEncrypted) : undefined;
 }
 

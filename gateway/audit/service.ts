@@ -3,6 +3,7 @@
 // answers (lookups.ts), and reads only the scope's organisation's rows (log-queries.ts).
 import type { Caller } from '../auth/caller.js';
 import type { TraceContext } from '../logs/trace.js';
+import { subjectKeyHex } from '../logs/subject-id.js';
 import type { ChainServices } from '../services.js';
 import { parseClient, parseCount, parseCursor, parseEmployee, parseReason } from './input.js';
 import {
@@ -73,7 +74,10 @@ export async function lookUpEmployee(services: ChainServices, trace: TraceContex
   ]);
   // One decryption per client on the page, not per row.
   const bsnOf = new Map<string, string>();
-  for (const r of found.rows) if (!bsnOf.has(r.subjectKey)) bsnOf.set(r.subjectKey, services.revealSubject(r.subjectEncrypted));
+  for (const r of found.rows) {
+    const key = subjectKeyHex(r.subjectKey);
+    if (!bsnOf.has(key)) bsnOf.set(key, services.revealSubject(r.subjectEncrypted));
+  }
   await recordLookup(services, trace, scope, {
     kind: 'medewerker',
     target: input.employee,
@@ -88,7 +92,7 @@ export async function lookUpEmployee(services: ChainServices, trace: TraceContex
     tot: input.period.lastDay,
     raadplegingen: totals.requests,
     klanten: totals.clients,
-    verwerkingen: found.rows.map((r) => processingView(r, bsnOf.get(r.subjectKey))),
+    verwerkingen: found.rows.map((r) => processingView(r, bsnOf.get(subjectKeyHex(r.subjectKey)))),
     volgende: found.next,
     weigeringen: refused.rows.map(refusalView),
   };

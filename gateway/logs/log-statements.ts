@@ -23,7 +23,8 @@ export interface DecisionRow {
 
 /**
  * Processing-log rows that differ only in their span and subject (a caseload page's 300, a view's
- * one): what they share once, then [span, encrypted subject, subject key] per row in `r`.
+ * one): what they share once, then [span, encrypted subject, subject key in hexadecimal] per row
+ * in `r` (stored as its 32 bytes: `decode` below).
  */
 export type ProcessingGroup = Record<string, unknown> & { r: [string, string, string][] };
 
@@ -53,7 +54,7 @@ export const insertDecisionSql = (n: number) => `INSERT INTO besluit (trace_id, 
 export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
     foreign_trace_id, foreign_span_id, processing_activity_id, subject_encrypted, subject_key, actor_oin,
     actor_subject, actor_role, operation, partners, fields)
-  SELECT g.t, e.v->>0, g.ps, g.n, g.st, g.et, g.sc::"SpanStatus", g.ft, g.fs, g.pa, e.v->>1, e.v->>2, g.ao, g.asu, g.ar, g.op, g.pt, g.fl
+  SELECT g.t, e.v->>0, g.ps, g.n, g.st, g.et, g.sc::"SpanStatus", g.ft, g.fs, g.pa, e.v->>1, decode(e.v->>2, 'hex'), g.ao, g.asu, g.ar, g.op, g.pt, g.fl
   FROM jsonb_to_recordset($${n}::jsonb) AS g(t text, ps text, n text, st timestamptz, et timestamptz, sc text,
     ft text, fs text, pa text, ao text, asu text, ar text, op text, pt text[], fl text[], r jsonb),
     jsonb_array_elements(g.r) AS e(v)`;

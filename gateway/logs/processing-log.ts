@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import { INSERT_PROCESSING, type ProcessingGroup } from './log-statements.js';
 import { createLogWriter, type LogWriter } from './log-writer.js';
 import { newSpanId, type TraceContext } from './trace.js';
-import type { SubjectCrypto } from './subject-id.js';
+import { subjectKeyBytes, type SubjectCrypto } from './subject-id.js';
 
 /** Processing activities (doelbinding): URIs into the register of processing activities. */
 export const ACTIVITIES = {
@@ -132,7 +132,7 @@ export function createProcessingLog(db: Pick<Database, 'query' | 'prisma'>, cryp
     drain: () => writer.drain(),
     async forSubject(bsn, options = {}) {
       const rows = await db.prisma.verwerking.findMany({
-        where: { subjectKey: crypto.key(bsn), ...(options.before ? { startTime: { lt: options.before } } : {}) },
+        where: { subjectKey: subjectKeyBytes(crypto.key(bsn)), ...(options.before ? { startTime: { lt: options.before } } : {}) },
         orderBy: { startTime: 'desc' },
         take: Math.min(options.limit ?? 100, 500),
       });

@@ -49,3 +49,21 @@ export function createSubjectCrypto(secret: Buffer): SubjectCrypto {
     return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url')).join('.');
   }
 }
+
+const HEX_KEY = /^[0-9a-f]{64}$/;
+
+/**
+ * The processing log stores a subject key as its 32 bytes (half the width of its hexadecimal, in
+ * every row and in the index that finds a client's rows); everything else, the auditor's
+ * klantKenmerk and the decision log's `klant:<key>` included, speaks it in hexadecimal. These two
+ * convert at that table only.
+ */
+export function subjectKeyBytes(hex: string): Uint8Array<ArrayBuffer> {
+  // Buffer.from(…, 'hex') would silently stop at the first character that is not hexadecimal.
+  if (!HEX_KEY.test(hex)) throw new Error('a subject key is 64 lowercase hexadecimal characters');
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+export function subjectKeyHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}

@@ -19,6 +19,7 @@ import { AMSTERDAM, ISSUER, createTestSigner, type TestSigner } from './internal
 import { listen, graphql as adapterGraphql } from './loopback.js';
 import { openapiOf, schemaValidator } from './openapi-contract.js';
 import { startPair, type Pair } from './pair.js';
+import { subjectKeyBytes } from '../../gateway/logs/subject-id.js';
 
 const people = population();
 const fatima = people[0]!; // Amsterdam, klant of km-jan, always has coming appointments
@@ -165,7 +166,7 @@ describe('afspraken through the gateway', () => {
 
   const QUERY = `query($bsn: ID!, $vanaf: String) { klant(bsn: $bsn) { bsn afspraken(vanaf: $vanaf) { ${FIELDS} } } }`;
   const keyOf = (bsn: string) => t.app.services.subjectKey(bsn);
-  const processed = (bsn: string) => t.db.prisma.verwerking.findMany({ where: { subjectKey: keyOf(bsn) }, orderBy: { id: 'asc' } });
+  const processed = (bsn: string) => t.db.prisma.verwerking.findMany({ where: { subjectKey: subjectKeyBytes(keyOf(bsn)) }, orderBy: { id: 'asc' } });
   const denials = (subject: string) => t.db.prisma.besluit.findMany({ where: { actorSubject: subject, decision: 'deny' }, orderBy: { id: 'asc' } });
 
   it('shows a klantmanager of the client’s gemeente the coming appointments, and logs the read naming the field', async () => {

@@ -5,8 +5,7 @@
 // migration keeps the rows that were there before it.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, readMigrationList, schemaPath } from '../../gateway/db/migrations.js';
-import { openSchemaEngine } from '../../gateway/db/schema-engine.js';
+import { applyMigrations } from '../../gateway/db/migrations.js';
 import { createDecisionLog } from '../../gateway/logs/decision-log.js';
 import {
   MONTHS_AHEAD,
@@ -20,7 +19,7 @@ import { createSubjectCrypto } from '../../gateway/logs/subject-id.js';
 import { newSpanId, newTraceId } from '../../gateway/logs/trace.js';
 import type { Database } from '../../gateway/db/database.js';
 import { startTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, migrateUpTo, type TestDatabase } from '../support/database.js';
 
 const MIGRATION = '20261204083000_logboeken_per_maand';
 const label = (d: Date) => `${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -42,6 +41,18 @@ async function writeProcessing(db: Database, at: Date): Promise<string> {
   ]);
   const [row] = await db.prisma.$queryRawUnsafe<{ span_id: string }[]>('SELECT span_id FROM verwerking WHERE start_time = $1 ORDER BY id DESC LIMIT 1', at);
   return row!.span_id;
+}
+
+/** A processing-log row as the gateway wrote it before the migration; returns its span id. */
+async function writeProcessingBefore(db: Database, at: Date): Promise<string> {
+  const spanId = newSpanId();
+  await db.query(
+    `INSERT INTO verwerking (trace_id, span_id, name, start_time, end_time, status_code, processing_activity_id, subject_encrypted,
+        subject_key, actor_oin, actor_subject, actor_role, operation, partners, fields)
+     VALUES ($1, $2, 'klantbeeld bekeken', $3, $3, 'OK', 'klantbeeld', $4, $5, $6, 'km-test', 'klantmanager', 'read', '{uwv}', '{naam}')`,
+    [newTraceId(), spanId, at, crypto.encrypt('123456782'), crypto.key('123456782'), caller.oin],
+  );
+  return spanId;
 }
 
 async function writeDecision(db: Database, at: Date, spanId = newSpanId(), traceId = newTraceId()) {
@@ -186,19 +197,12 @@ describe('the migration to monthly partitions', () => {
     const database = await createTestDatabase({ migrate: false });
     const db = database.db;
     try {
-      const list = await readMigrationList();
-      const before = { ...list, migrationDirectories: list.migrationDirectories.filter((d) => d.path < MIGRATION) };
-      const engine = await openSchemaEngine(schemaPath, db.adapterFactory);
-      try {
-        await engine.applyMigrations({ migrationsList: before, filters: { externalTables: [], externalEnums: [] } });
-      } finally {
-        engine.free();
-      }
+      await migrateUpTo(db, MIGRATION);
       const oldAt = new Date('2025-03-10T10:00:00Z');
       const recent = new Date();
       // Written as the gateway wrote them before the migration (decisions took the database's time).
-      const oldSpan = await writeProcessing(db, oldAt);
-      const recentSpan = await writeProcessing(db, recent);
+      const oldSpan = await writeProcessingBefore(db, oldAt);
+      const recentSpan = await writeProcessingBefore(db, recent);
       await db.query(
         `INSERT INTO besluit (trace_id, span_id, at, decision, reason, action, resource, policy_id, policy_version, information)
          VALUES ($1, $2, $3, 'deny', 'test', 'a', 'r', 'p', '1', '{}')`,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessingLog, type Processing } from '../../gateway/logs/processing-log.js';
-import { createSubjectCrypto } from '../../gateway/logs/subject-id.js';
+import { createSubjectCrypto, subjectKeyHex } from '../../gateway/logs/subject-id.js';
 import { newSpanId, newTraceId } from '../../gateway/logs/trace.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -50,7 +50,7 @@ describe('processing-log rows', () => {
     expect(rows).toHaveLength(entries.length);
     expect(new Set(rows.map((r) => r.spanId)).size).toBe(entries.length);
     for (const [i, e] of entries.entries()) {
-      const row = rows.find((r) => r.subjectKey === crypto.key(e.subjectBsn));
+      const row = rows.find((r) => subjectKeyHex(r.subjectKey) === crypto.key(e.subjectBsn));
       expect(row, `entry ${i}`).toBeDefined();
       expect(crypto.decrypt(row!.subjectEncrypted)).toBe(e.subjectBsn);
       expect({

@@ -8,6 +8,7 @@ import { ORG } from '../../adapters/population/organisations.js';
 import { population } from '../../adapters/population/population.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql, type GraphqlAnswer } from '../support/graphql.js';
+import { subjectKeyBytes } from '../../gateway/logs/subject-id.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -45,7 +46,7 @@ const view = async (bsn: string): Promise<{ r: GraphqlAnswer; calls: Record<(typ
 const keyOf = (bsn: string) => t.app.services.subjectKey(bsn);
 const decisions = async (bsn: string) =>
   (await t.db.prisma.besluit.findMany({ where: { resource: `klant:${keyOf(bsn)}` }, orderBy: { id: 'asc' } })).map((d) => [d.decision, d.reason]);
-const reads = (bsn: string) => t.db.prisma.verwerking.count({ where: { subjectKey: keyOf(bsn) } });
+const reads = (bsn: string) => t.db.prisma.verwerking.count({ where: { subjectKey: subjectKeyBytes(keyOf(bsn)) } });
 
 describe('a klantmanager opening a client the gateway has no caseload answer for', () => {
   it('on the caseload: one call to each partner, the permit and the read on record; the next view is decided before the fetch', async () => {

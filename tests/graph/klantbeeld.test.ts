@@ -3,6 +3,7 @@ import { population } from '../../adapters/population/population.js';
 import { ORG } from '../../adapters/population/organisations.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { graphql } from '../support/graphql.js';
+import { subjectKeyHex } from '../../gateway/logs/subject-id.js';
 
 // The klantmanager's combined werk/inkomen view, through the gateway's HTTP endpoint.
 let t: TestApp;
@@ -120,21 +121,21 @@ describe('caseload', () => {
     expect(noBsn.errors).toEqual([]);
     expect(JSON.stringify(noBsn.data)).not.toContain('__kp');
     let added = (await verwerkingen()).slice(before);
-    expect(added.map((v) => v.subjectKey.trim()).sort()).toEqual(shown.map(keyOf).sort());
+    expect(added.map((v) => subjectKeyHex(v.subjectKey)).sort()).toEqual(shown.map(keyOf).sort());
 
     // The bsn under an alias, and the Klant itself under an alias.
     before = (await verwerkingen()).length;
     const renamed = await graphql(t.url, token, `query($b: ID!) { wie: klant(bsn: $b) { nummer: bsn naam { volledigeNaam } } }`, { b: fatima.bsn });
     expect(renamed.data!.wie.nummer).toBe(fatima.bsn);
     added = (await verwerkingen()).slice(before);
-    expect(added.map((v) => v.subjectKey.trim())).toEqual([keyOf(fatima.bsn)]);
+    expect(added.map((v) => subjectKeyHex(v.subjectKey))).toEqual([keyOf(fatima.bsn)]);
 
     // The bsn only under @include: not relied upon, the hidden one is added.
     before = (await verwerkingen()).length;
     const maybe = await graphql(t.url, token, `query($b: ID!, $m: Boolean!) { klant(bsn: $b) { bsn @include(if: $m) telefoon } }`, { b: fatima.bsn, m: false });
     expect(maybe.data!.klant).toEqual({ telefoon: expect.any(String) });
     added = (await verwerkingen()).slice(before);
-    expect(added.map((v) => v.subjectKey.trim())).toEqual([keyOf(fatima.bsn)]);
+    expect(added.map((v) => subjectKeyHex(v.subjectKey))).toEqual([keyOf(fatima.bsn)]);
   });
 
   it('searches the caseload by name and postcode', async () => {

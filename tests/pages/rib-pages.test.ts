@@ -17,6 +17,7 @@ import { startTestApp, testConfig, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
 import { APPROVE, REVOKE, gql } from '../consent/helpers.js';
 import { Visitor, type Visit } from './support/http.js';
+import { subjectKeyBytes } from '../../gateway/logs/subject-id.js';
 
 let t: TestApp;
 const logLines: string[] = [];
@@ -163,7 +164,7 @@ describe('the coach of a bureau', () => {
     const traject = await assigned();
     const v = await coach();
     const names = (person: string) =>
-      t.db.prisma.verwerking.count({ where: { name: 'naam ingezien voor traject', actorSubject: 'rib-werkfit', subjectKey: t.app.services.subjectKey(findDemoPerson(person)!.bsn!) } });
+      t.db.prisma.verwerking.count({ where: { name: 'naam ingezien voor traject', actorSubject: 'rib-werkfit', subjectKey: subjectKeyBytes(t.app.services.subjectKey(findDemoPerson(person)!.bsn!)) } });
     const [dewi, fatima] = [await names('client-dewi'), await names('client-fatima')];
     expect((await v.get(`/rib/trajecten/${traject.id}`)).status).toBe(200);
     expect(await names('client-dewi')).toBe(dewi + 1);

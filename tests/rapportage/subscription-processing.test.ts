@@ -110,7 +110,7 @@ describe('a subscription event is processing', () => {
     // The database refuses the rows about Fatima, as a full disk or a lost connection would.
     const fatima = t.app.services.subjectKey(findDemoPerson('client-fatima')!.bsn!);
     await t.db.prisma.$executeRawUnsafe(`CREATE FUNCTION kp_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-      IF NEW.name = 'melding nieuwe rapportage' AND NEW.subject_key = '${fatima}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+      IF NEW.name = 'melding nieuwe rapportage' AND NEW.subject_key = decode('${fatima}', 'hex') THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
     await t.db.prisma.$executeRawUnsafe(`CREATE TRIGGER kp_test_refuse BEFORE INSERT ON verwerking FOR EACH ROW EXECUTE FUNCTION kp_test_refuse()`);
     let refused: string;
     try {
