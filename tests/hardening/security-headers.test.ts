@@ -1,8 +1,12 @@
 // Attack: open any answer of the gateway in a browser (an API error, a REST answer, a page, a 404)
 // and try to frame it, sniff it, or leak its address as a referrer. Every answer carries the same
 // headers; HSTS is only sent in production.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import helmet from 'helmet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../gateway/app.js';
+import { helmetOptions } from '../../gateway/security-headers.js';
 import { startTestApp, testConfig, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -36,6 +40,28 @@ describe('security headers on every route', () => {
       await res.arrayBuffer();
       expectHardened(res.headers, what);
       expect(res.headers.get('strict-transport-security'), what).toBeNull();
+    }
+  });
+});
+
+describe('the headers worked out once at start', () => {
+  it('are exactly what helmet’s own middleware sets on a real answer', async () => {
+    // helmet on a plain node server, per request, as @fastify/helmet ran it before.
+    const server = createServer((req, res) => helmet(helmetOptions(false))(req, res, () => res.end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const plain = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const ours = await fetch(`${t.url}/health`);
+      const named = (h: Headers) => {
+        const names: string[] = [];
+        h.forEach((_, k) => names.push(k));
+        return names.filter((k) => !['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'transfer-encoding'].includes(k));
+      };
+      const helmetSet = named(plain.headers);
+      expect(helmetSet.length).toBeGreaterThan(8);
+      for (const name of helmetSet) expect(ours.headers.get(name), name).toBe(plain.headers.get(name));
+    } finally {
+      server.close();
     }
   });
 });
