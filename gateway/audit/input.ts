@@ -2,6 +2,7 @@
 // id, a client (BSN or pseudonymous key). Each bad value is a BAD_USER_INPUT naming the field.
 import { isValidBsn } from '../../lib/bsn.js';
 import { badInput } from '../errors.js';
+import { SUBJECT_KEY } from '../logs/subject-id.js';
 
 export const REASON_MIN = 5;
 export const REASON_MAX = 500;
@@ -45,8 +46,6 @@ export function parseEmployee(value: unknown): string {
   }
   return value.trim();
 }
-
-export const SUBJECT_KEY = /^[0-9a-f]{64}$/;
 
 /** A client by BSN or by the pseudonymous key the logs and signals show: exactly one of them. */
 export function parseClient(bsn: unknown, kenmerk: unknown): { bsn: string } | { key: string } {

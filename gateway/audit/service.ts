@@ -74,10 +74,8 @@ export async function lookUpEmployee(services: ChainServices, trace: TraceContex
   ]);
   // One decryption per client on the page, not per row.
   const bsnOf = new Map<string, string>();
-  for (const r of found.rows) {
-    const key = subjectKeyHex(r.subjectKey);
-    if (!bsnOf.has(key)) bsnOf.set(key, services.revealSubject(r.subjectEncrypted));
-  }
+  const keys = found.rows.map((r) => subjectKeyHex(r.subjectKey));
+  for (const [i, r] of found.rows.entries()) if (!bsnOf.has(keys[i]!)) bsnOf.set(keys[i]!, services.revealSubject(r.subjectEncrypted));
   await recordLookup(services, trace, scope, {
     kind: 'medewerker',
     target: input.employee,
@@ -92,7 +90,7 @@ export async function lookUpEmployee(services: ChainServices, trace: TraceContex
     tot: input.period.lastDay,
     raadplegingen: totals.requests,
     klanten: totals.clients,
-    verwerkingen: found.rows.map((r) => processingView(r, bsnOf.get(subjectKeyHex(r.subjectKey)))),
+    verwerkingen: found.rows.map((r, i) => processingView(r, bsnOf.get(keys[i]!))),
     volgende: found.next,
     weigeringen: refused.rows.map(refusalView),
   };

@@ -43,11 +43,14 @@ export async function readMigrationList(dir = migrationsDir): Promise<MigrationL
   };
 }
 
-/** Applies pending migrations under an advisory lock; returns the names applied (none if current). */
-export async function applyMigrations(db: Database, log: (m: string) => void = () => {}): Promise<string[]> {
+/**
+ * Applies pending migrations under an advisory lock; returns the names applied (none if current).
+ * `list`: the committed migrations by default (a test passes the ones before the migration it tests).
+ */
+export async function applyMigrations(db: Database, log: (m: string) => void = () => {}, list?: MigrationList): Promise<string[]> {
   // The usual case (every instance start after the first): nothing to do, decided with one query,
   // without starting the schema engine or taking its server-wide lock.
-  const migrationsList = await readMigrationList();
+  const migrationsList = list ?? (await readMigrationList());
   if ((await pendingMigrations(db, migrationsList)).length === 0) return [];
   return db.withLock(MIGRATION_LOCK_KEY, async () => {
     // Another instance may have applied them while this one waited for the lock: then there is

@@ -50,7 +50,8 @@ export function createSubjectCrypto(secret: Buffer): SubjectCrypto {
   }
 }
 
-const HEX_KEY = /^[0-9a-f]{64}$/;
+/** A subject key as the gateway speaks it: the HMAC in lowercase hexadecimal. */
+export const SUBJECT_KEY = /^[0-9a-f]{64}$/;
 
 /**
  * The processing log stores a subject key as its 32 bytes (half the width of its hexadecimal, in
@@ -60,7 +61,7 @@ const HEX_KEY = /^[0-9a-f]{64}$/;
  */
 export function subjectKeyBytes(hex: string): Uint8Array<ArrayBuffer> {
   // Buffer.from(…, 'hex') would silently stop at the first character that is not hexadecimal.
-  if (!HEX_KEY.test(hex)) throw new Error('a subject key is 64 lowercase hexadecimal characters');
+  if (!SUBJECT_KEY.test(hex)) throw new Error('a subject key is 64 lowercase hexadecimal characters');
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { adminQuery, databaseUrl } from './global-setup.js';
 import { loadConfig } from '../../gateway/config.js';
 import { openDatabase, type Database } from '../../gateway/db/database.js';
-import { applyMigrations, readMigrationList, schemaPath } from '../../gateway/db/migrations.js';
-import { openSchemaEngine } from '../../gateway/db/schema-engine.js';
+import { applyMigrations, readMigrationList } from '../../gateway/db/migrations.js';
 
 export interface TestDatabase {
   db: Database;
@@ -67,11 +66,5 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
 /** Applies the committed migrations that come before `migration` (to test that one on old rows). */
 export async function migrateUpTo(db: Database, migration: string): Promise<void> {
   const list = await readMigrationList();
-  const before = { ...list, migrationDirectories: list.migrationDirectories.filter((d) => d.path < migration) };
-  const engine = await openSchemaEngine(schemaPath, db.adapterFactory);
-  try {
-    await engine.applyMigrations({ migrationsList: before, filters: { externalTables: [], externalEnums: [] } });
-  } finally {
-    engine.free();
-  }
+  await applyMigrations(db, undefined, { ...list, migrationDirectories: list.migrationDirectories.filter((d) => d.path < migration) });
 }
