@@ -9,7 +9,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Pool } from 'undici';
 import { createBreaker, OpenCircuitError, type Breaker, type BreakerOptions } from './circuit-breaker.js';
-import { createDeadline, type Deadline } from './deadline.js';
+import { callFailed, withinDeadline, type Deadline } from './deadline.js';
 import { partnerUnavailable, type UnavailableReason } from './errors.js';
 import type { Partner } from './partner.js';
 import { createRetryPolicy, type RetryOptions } from './retry.js';
@@ -51,8 +51,12 @@ export interface SourceResponse {
 
 export interface SourceHttp {
   readonly timeoutMs: number;
-  /** A budget to share between the requests of one logical call (pages, chunks). */
-  deadline(): Deadline;
+  /**
+   * Runs one logical call (its pages, chunks) inside one budget, shared by every `send` it is
+   * handed to; when `call` is over, so is the budget (deadline.ts).
+   */
+  within<T>(call: (deadline: Deadline) => Promise<T>): Promise<T>;
+  /** One request; without a deadline, inside a budget of its own. */
   send(request: SourceRequest, deadline?: Deadline): Promise<SourceResponse>;
   readonly breakerOpen: boolean;
   close(): void;
@@ -65,10 +69,15 @@ class AttemptError extends Error {
   }
 }
 
+/** A request cancelled because the call it belonged to had already failed (deadline.ts). */
+class CancelledError extends Error {}
+
 const retryable = (err: unknown) =>
   err instanceof AttemptError && (err.reason === 'network' || (err.reason === 'http-error' && (err.status! >= 500 || err.status === 429)));
+// A cancelled request says nothing about the partner either: it does not count towards the breaker.
 const ownFault = (err: unknown) =>
-  err instanceof AttemptError && (err.reason === 'credential-refused' || (err.reason === 'http-error' && err.status! < 500 && err.status !== 429));
+  err instanceof CancelledError ||
+  (err instanceof AttemptError && (err.reason === 'credential-refused' || (err.reason === 'http-error' && err.status! < 500 && err.status !== 429)));
 
 export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const { partner, log } = options;
@@ -114,6 +123,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       status = res.statusCode;
       text = await res.body.text();
     } catch {
+      if (callFailed(deadline)) throw new CancelledError('cancelled');
       throw new AttemptError(deadline.signal.aborted ? 'timeout' : 'network');
     }
     if ((status >= 200 && status < 300) || request.expect?.includes(status)) return { status, text };
@@ -122,26 +132,8 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
 
   return {
     timeoutMs,
-    deadline: () => createDeadline(timeoutMs),
-    async send(request, deadline = createDeadline(timeoutMs)) {
-      const started = performance.now();
-      try {
-        const response = await breaker.call(() =>
-          retry.run(() => attempt(request, deadline), { deadline, read: request.read, retryable }),
-        );
-        metrics.partnerCall(partner, 'ok', (performance.now() - started) / 1000);
-        return response;
-      } catch (err) {
-        const reason: UnavailableReason =
-          err instanceof OpenCircuitError ? 'circuit-open' : err instanceof AttemptError ? err.reason : 'network';
-        const status = err instanceof AttemptError ? err.status : undefined;
-        metrics.partnerCall(partner, reason, (performance.now() - started) / 1000);
-        const fields = { partner, path: request.path, reason, status };
-        if (reason === 'credential-refused') log.error(fields, `partner source refused this adapter's credential (${partner.toUpperCase()}_SOURCE_CREDENTIAL)`);
-        else log.warn(fields, 'partner source call failed');
-        throw partnerUnavailable(partner, reason);
-      }
-    },
+    within: (call) => withinDeadline(timeoutMs, call),
+    send: (request, deadline) => (deadline ? send(request, deadline) : withinDeadline(timeoutMs, (own) => send(request, own))),
     get breakerOpen() {
       return breaker.opened;
     },
@@ -150,6 +142,28 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       void pool.destroy();
     },
   };
+
+  async function send(request: SourceRequest, deadline: Deadline): Promise<SourceResponse> {
+    const started = performance.now();
+    try {
+      const response = await breaker.call(() =>
+        retry.run(() => attempt(request, deadline), { deadline, read: request.read, retryable }),
+      );
+      metrics.partnerCall(partner, 'ok', (performance.now() - started) / 1000);
+      return response;
+    } catch (err) {
+      // The call has failed already, and said so: this request's end is no news.
+      if (err instanceof CancelledError) throw partnerUnavailable(partner, 'network');
+      const reason: UnavailableReason =
+        err instanceof OpenCircuitError ? 'circuit-open' : err instanceof AttemptError ? err.reason : 'network';
+      const status = err instanceof AttemptError ? err.status : undefined;
+      metrics.partnerCall(partner, reason, (performance.now() - started) / 1000);
+      const fields = { partner, path: request.path, reason, status };
+      if (reason === 'credential-refused') log.error(fields, `partner source refused this adapter's credential (${partner.toUpperCase()}_SOURCE_CREDENTIAL)`);
+      else log.warn(fields, 'partner source call failed');
+      throw partnerUnavailable(partner, reason);
+    }
+  }
 }
 
 /** Parses a JSON answer, turning malformed content into PARTNER_UNAVAILABLE (bad-response). */

@@ -4,6 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { chunks, mapBounded } from '../common/batch-loader.js';
 import { parseJson, type SourceHttp } from '../common/source-http.js';
+import type { Deadline } from '../common/deadline.js';
 import type { CwiSollicitatie, CwiVacatureMatch, CwiWerkzoekende } from './source-contract.js';
 
 const MAX_BSNS = 50;
@@ -29,7 +30,10 @@ export function createCwiClient(source: SourceHttp, log: FastifyBaseLogger): Cwi
   /** All items of one search for these BSNs, over every chunk and page. */
   async function search<T>(path: string, bsns: string[], traceparent?: string): Promise<T[]> {
     if (bsns.length === 0) return [];
-    const deadline = source.deadline();
+    return source.within((deadline) => searchWithin<T>(deadline, path, bsns, traceparent));
+  }
+
+  async function searchWithin<T>(deadline: Deadline, path: string, bsns: string[], traceparent?: string): Promise<T[]> {
     const ask = async (chunk: string[], page: number) => {
       const response = await source.send(
         {

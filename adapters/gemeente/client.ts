@@ -39,14 +39,15 @@ export function createGemeenteClient(source: SourceHttp, log: FastifyBaseLogger)
   /** POSTs the BSNs, MAX_BSNS at a time inside one budget, and hands each answer to `take`. */
   async function batched(path: string, bsns: string[], traceparent: string | undefined, take: (xml: string) => void) {
     if (bsns.length === 0) return;
-    const deadline = source.deadline();
-    await mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
-      const response = await source.send(
-        { method: 'POST', path, body: { contentType: XML, text: opvragingDocument(chunk) }, accept: XML, read: true, traceparent },
-        deadline,
-      );
-      take(response.text);
-    });
+    await source.within((deadline) =>
+      mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
+        const response = await source.send(
+          { method: 'POST', path, body: { contentType: XML, text: opvragingDocument(chunk) }, accept: XML, read: true, traceparent },
+          deadline,
+        );
+        take(response.text);
+      }),
+    );
   }
 
   return {
@@ -67,28 +68,29 @@ export function createGemeenteClient(source: SourceHttp, log: FastifyBaseLogger)
     async caseload(oin, aantal, cursor, traceparent) {
       // The source hands out at most SOURCE_PAGE klanten per call; a bigger page (a big city's
       // caseload of 300) follows its cursors, inside one budget.
-      const deadline = source.deadline();
-      let page: KlantenDocument | null = null;
-      let next = cursor;
-      do {
-        const response = await source.send(
-          {
-            method: 'GET',
-            path: `/gemeenten/${oin}/caseload`,
-            query: { aantal: Math.min(SOURCE_PAGE, aantal - (page?.klanten.length ?? 0)), cursor: next },
-            accept: XML,
-            read: true,
-            expect: [400, 404],
-            traceparent,
-          },
-          deadline,
-        );
-        const part = read(response, 'caseload', '`na` is not the `volgende` of an earlier page');
-        if (!part) return page;
-        page = page ? { ...part, klanten: [...page.klanten, ...part.klanten] } : part;
-        next = part.volgende ?? undefined;
-      } while (next && page.klanten.length < aantal);
-      return page;
+      return source.within(async (deadline) => {
+        let page: KlantenDocument | null = null;
+        let next = cursor;
+        do {
+          const response = await source.send(
+            {
+              method: 'GET',
+              path: `/gemeenten/${oin}/caseload`,
+              query: { aantal: Math.min(SOURCE_PAGE, aantal - (page?.klanten.length ?? 0)), cursor: next },
+              accept: XML,
+              read: true,
+              expect: [400, 404],
+              traceparent,
+            },
+            deadline,
+          );
+          const part = read(response, 'caseload', '`na` is not the `volgende` of an earlier page');
+          if (!part) return page;
+          page = page ? { ...part, klanten: [...page.klanten, ...part.klanten] } : part;
+          next = part.volgende ?? undefined;
+        } while (next && page.klanten.length < aantal);
+        return page;
+      });
     },
     async zoek(oin, criteria, aantal, traceparent) {
       const response = await source.send({

@@ -33,8 +33,7 @@ export function createUwvClient(source: SourceHttp, log: FastifyBaseLogger): Uwv
     async uitkeringenVan(bsns, traceparent) {
       const result = new Map<string, UwvUitkeringRecord[]>(bsns.map((b) => [b, []]));
       if (bsns.length === 0) return result;
-      const deadline = source.deadline();
-      await mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
+      await source.within((deadline) => mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
         for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
           const response = await source.send(
             {
@@ -53,23 +52,24 @@ export function createUwvClient(source: SourceHttp, log: FastifyBaseLogger): Uwv
           offset += body.uitkeringen?.length ?? 0;
           if (!body.uitkeringen?.length || offset >= body.paginering.totaalAantal) break;
         }
-      });
+      }));
       return result;
     },
     async wijzigingenVanaf(vanaf, traceparent) {
-      const deadline = source.deadline();
-      const out: UwvUitkeringRecord[] = [];
-      for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
-        const response = await source.send(
-          { method: 'GET', path: '/v1/uitkeringen/wijzigingen', query: { vanaf, offset, limit: PAGE }, accept: 'application/json', read: true, traceparent },
-          deadline,
-        );
-        const body = parseJson<WijzigingenPagina>('uwv', log, response);
-        out.push(...(body.wijzigingen ?? []));
-        offset += body.wijzigingen?.length ?? 0;
-        if (!body.wijzigingen?.length || offset >= body.paginering.totaalAantal) break;
-      }
-      return out;
+      return source.within(async (deadline) => {
+        const out: UwvUitkeringRecord[] = [];
+        for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
+          const response = await source.send(
+            { method: 'GET', path: '/v1/uitkeringen/wijzigingen', query: { vanaf, offset, limit: PAGE }, accept: 'application/json', read: true, traceparent },
+            deadline,
+          );
+          const body = parseJson<WijzigingenPagina>('uwv', log, response);
+          out.push(...(body.wijzigingen ?? []));
+          offset += body.wijzigingen?.length ?? 0;
+          if (!body.wijzigingen?.length || offset >= body.paginering.totaalAantal) break;
+        }
+        return out;
+      });
     },
   };
 }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSourceHttp } from '../../adapters/common/source-http.js';
 import { listen } from './loopback.js';
+import { until } from '../support/until.js';
 
 const log = pino({ level: 'silent' });
 const CREDENTIAL = 'source-credential-for-tests';
@@ -95,6 +96,50 @@ describe('createSourceHttp', () => {
     expect(http.breakerOpen).toBe(false);
     expect((await http.send({ method: 'GET', path: '/x', accept: 'application/json', read: true })).status).toBe(200);
     expect(new Set(source.authorizations)).toEqual(new Set([`Bearer ${CREDENTIAL}`]));
+    http.close();
+  });
+
+  it('ends a call that outlasts its budget as a timeout', async () => {
+    server = Fastify();
+    server.get('/hang', () => new Promise(() => {}));
+    const url = await listen(server);
+    const http = createSourceHttp({ partner: 'cwi', baseUrl: url, credential: CREDENTIAL, timeoutMs: 300, log, retry: { retries: 0 } });
+    const started = Date.now();
+    await expect(http.within((deadline) => http.send({ method: 'GET', path: '/hang', accept: 'application/json', read: true }, deadline))).rejects.toMatchObject({
+      extensions: { code: 'PARTNER_UNAVAILABLE', partner: 'cwi', reason: 'timeout' },
+    });
+    expect(Date.now() - started).toBeLessThan(300 + 700);
+    http.close();
+    await server.close();
+    server = undefined;
+  });
+
+  it('cancels what a failed call still has in flight, without logging it or counting it against the partner', async () => {
+    // One chunk of a call fails at once; its sibling is still waiting for the source. Nobody will
+    // read the sibling's answer, so its request is cancelled, long before the budget ends.
+    const ended: { answered: boolean }[] = [];
+    server = Fastify();
+    server.post('/fails', async (_req, reply) => reply.code(503).send({}));
+    server.post('/slow', (_req, reply) => {
+      reply.raw.on('close', () => ended.push({ answered: reply.raw.writableFinished }));
+      return new Promise(() => {});
+    });
+    const url = await listen(server);
+    const lines: { msg?: string; path?: string }[] = [];
+    const captured = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const http = createSourceHttp({ partner: 'uwv', baseUrl: url, credential: CREDENTIAL, timeoutMs: 10_000, log: captured, retry: { retries: 0 }, breaker: { volumeThreshold: 2 } });
+    const started = Date.now();
+    await expect(
+      http.within((deadline) =>
+        Promise.all(['/slow', '/fails'].map((path) => http.send({ method: 'POST', path, accept: 'application/json', read: true }, deadline))),
+      ),
+    ).rejects.toMatchObject({ extensions: { reason: 'http-error' } });
+    await until('the slow request to be cancelled', async () => ended.length === 1, 4000, 20);
+    expect(ended).toEqual([{ answered: false }]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(lines.map((l) => l.path)).toEqual(['/fails']);
+    // One failure in the window (the cancelled request is not one): the breaker stays closed.
+    expect(http.breakerOpen).toBe(false);
     http.close();
   });
 
