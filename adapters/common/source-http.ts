@@ -133,7 +133,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   return {
     timeoutMs,
     within: (call) => withinDeadline(timeoutMs, call),
-    send: (request, deadline) => (deadline ? send(request, deadline) : withinDeadline(timeoutMs, (own) => send(request, own))),
+    send: (request, deadline) => (deadline ? sendWithin(request, deadline) : withinDeadline(timeoutMs, (own) => sendWithin(request, own))),
     get breakerOpen() {
       return breaker.opened;
     },
@@ -143,7 +143,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     },
   };
 
-  async function send(request: SourceRequest, deadline: Deadline): Promise<SourceResponse> {
+  async function sendWithin(request: SourceRequest, deadline: Deadline): Promise<SourceResponse> {
     const started = performance.now();
     try {
       const response = await breaker.call(() =>

@@ -33,26 +33,28 @@ export function createUwvClient(source: SourceHttp, log: FastifyBaseLogger): Uwv
     async uitkeringenVan(bsns, traceparent) {
       const result = new Map<string, UwvUitkeringRecord[]>(bsns.map((b) => [b, []]));
       if (bsns.length === 0) return result;
-      await source.within((deadline) => mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
-        for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
-          const response = await source.send(
-            {
-              method: 'POST',
-              path: '/v1/uitkeringen/zoeken',
-              query: { offset, limit: PAGE },
-              body: { contentType: 'application/json', text: JSON.stringify({ burgerservicenummers: chunk }) },
-              accept: 'application/json',
-              read: true,
-              traceparent,
-            },
-            deadline,
-          );
-          const body = parseJson<UitkeringenPagina>('uwv', log, response);
-          for (const u of body.uitkeringen ?? []) result.get(u.burgerservicenummer)?.push(u);
-          offset += body.uitkeringen?.length ?? 0;
-          if (!body.uitkeringen?.length || offset >= body.paginering.totaalAantal) break;
-        }
-      }));
+      await source.within((deadline) =>
+        mapBounded(chunks([...new Set(bsns)], MAX_BSNS), PARALLEL, async (chunk) => {
+          for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
+            const response = await source.send(
+              {
+                method: 'POST',
+                path: '/v1/uitkeringen/zoeken',
+                query: { offset, limit: PAGE },
+                body: { contentType: 'application/json', text: JSON.stringify({ burgerservicenummers: chunk }) },
+                accept: 'application/json',
+                read: true,
+                traceparent,
+              },
+              deadline,
+            );
+            const body = parseJson<UitkeringenPagina>('uwv', log, response);
+            for (const u of body.uitkeringen ?? []) result.get(u.burgerservicenummer)?.push(u);
+            offset += body.uitkeringen?.length ?? 0;
+            if (!body.uitkeringen?.length || offset >= body.paginering.totaalAantal) break;
+          }
+        }),
+      );
       return result;
     },
     async wijzigingenVanaf(vanaf, traceparent) {
