@@ -9,7 +9,6 @@
 export interface Deadline {
   /** Aborts when the budget is spent, or when a failed call is over; pass it to the request. */
   readonly signal: AbortSignal;
-  readonly timeoutMs: number;
   remaining(): number;
 }
 
@@ -25,7 +24,7 @@ export async function withinDeadline<T>(timeoutMs: number, call: (deadline: Dead
   const timer = setTimeout(() => controller.abort(new DOMException('the partner call took longer than its budget', 'TimeoutError')), timeoutMs);
   timer.unref();
   try {
-    return await call({ signal: controller.signal, timeoutMs, remaining: () => Math.max(0, expiresAt - Date.now()) });
+    return await call({ signal: controller.signal, remaining: () => Math.max(0, expiresAt - Date.now()) });
   } catch (err) {
     if (!controller.signal.aborted) controller.abort(CALL_FAILED);
     throw err;

@@ -50,7 +50,6 @@ export interface SourceResponse {
 }
 
 export interface SourceHttp {
-  readonly timeoutMs: number;
   /**
    * Runs one logical call (its pages, chunks) inside one budget, shared by every `send` it is
    * handed to; when `call` is over, so is the budget (deadline.ts).
@@ -131,7 +130,6 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   }
 
   return {
-    timeoutMs,
     within: (call) => withinDeadline(timeoutMs, call),
     send: (request, deadline) => (deadline ? sendWithin(request, deadline) : withinDeadline(timeoutMs, (own) => sendWithin(request, own))),
     get breakerOpen() {
