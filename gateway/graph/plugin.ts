@@ -1,11 +1,11 @@
 // The one graph: a mercurius gateway composing the partner adapters and the gateway's own "keten"
 // subgraph. Per request, in this order: authenticate the bearer token; decide every root field
 // (policy.ts, default deny; a klantmanager's `klant` whose caseload answer is not at hand is decided
-// from the gemeente's own answer, after execution); sign a short-lived internal token per subgraph
-// call; after execution, write the decision and processing logs, one commit, before the answer leaves
-// (fail closed).
+// from the gemeente's own answer, after execution); wait for room beside the operations already
+// running (admission.ts); sign a short-lived internal token per subgraph call; after execution,
+// write the decision and processing logs, one commit, before the answer leaves (fail closed).
 import mercuriusGateway from '@mercuriusjs/gateway';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DocumentNode, GraphQLSchema } from '../../lib/graphql.js';
 import type { Caller } from '../auth/caller.js';
 import { KetenError, logClientError } from '../errors.js';
@@ -13,6 +13,7 @@ import type { DecisionRow } from '../logs/log-statements.js';
 import { ACTIVITIES, type Activity } from '../logs/processing-log.js';
 import { traceFromHeader, traceHeaders, traceparentOf, type TraceContext } from '../logs/trace.js';
 import { createAdapterCircuit } from './adapter-circuit.js';
+import { createAdmission, operationWeight } from './admission.js';
 import { formatGatewayError } from './error-format.js';
 import { loadFieldOwners } from './field-owners.js';
 import { SCHEMA_PURPOSE, signInternalToken } from './internal-token.js';
@@ -22,6 +23,8 @@ import { decideRootFields } from './policy.js';
 import { collectSubjects, planKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
 import { rootFields, type RootField } from './root-fields.js';
 import { metrics, metricsEnabled } from '../../lib/metrics.js';
+import { PRESSURE_RETRY_AFTER_S } from '../limits/plugin.js';
+import { retryAfterOf } from '../limits/refusals.js';
 import { installSubscriptionAuth, ketenWebsocket, subscriptionOptions } from '../rapportage/gateway-subscription.js';
 
 export interface SubgraphService {
@@ -70,6 +73,12 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   // "a partner did not answer".
   const ketenTimeout = Math.max(timeout, services.config.CONSENT_CACHE_TTL_MS + 1000);
 
+  const admission = createAdmission({
+    clientsInFlight: services.config.GRAPH_CLIENTS_IN_FLIGHT,
+    waitMs: services.config.GRAPH_ADMISSION_WAIT_MS,
+    retryAfterSeconds: PRESSURE_RETRY_AFTER_S,
+  });
+
   // Partner adapters only: the gateway's own subgraph is in this process and has no partner to name.
   const circuits = new Map(
     subgraphs.filter((s) => s.name !== 'keten').map((s) => [s.name, createAdapterCircuit(s.name, s.url, { timeoutMs: timeout, log: app.log })]),
@@ -84,17 +93,17 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
 
   // Each request's context, for the permits a request that ended before onResolution left unwritten.
   const contexts = new WeakMap<FastifyRequest, GraphContext>();
-  app.addHook('onResponse', async (request: FastifyRequest) => {
-    const ctx = contexts.get(request);
+  // No data left with this response (it leaves only through onResolution, which takes the
+  // permits first); the decisions still go on record. The error itself may quote a row.
+  const recordPermitsLeft = async (ctx: GraphContext | undefined, log: FastifyRequest['log']) => {
     if (!ctx?.permits?.length) return;
     const decisions = ctx.permits;
     ctx.permits = undefined;
-    // No data left with this response (it leaves only through onResolution, which takes the
-    // permits first); the decisions still go on record. The error itself may quote a row.
     await services.logWriter.add({ decisions }).catch((err: { code?: string }) =>
-      request.log.error({ event: 'decision_log_failed', code: err?.code }, 'permits of a request that ended early could not be recorded'),
+      log.error({ event: 'decision_log_failed', code: err?.code }, 'permits of a request that ended early could not be recorded'),
     );
-  });
+  };
+  app.addHook('onResponse', async (request: FastifyRequest) => recordPermitsLeft(contexts.get(request), request.log));
 
   const internalToken = (ctx: GraphContext, subgraph: string) =>
     services.internalTokens.get({ subgraph, caller: ctx.caller, purpose: ACTIVITIES[ctx.activity ?? 'klantbeeld'] });
@@ -186,6 +195,19 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     ctx.permits = decision.permits;
     const reads = planKlantReads(schema, document);
     ctx.audit = reads.audit;
+    // Decided and on record to be written; now wait for room (admission.ts). A refusal above did not queue.
+    const reply = (context as { reply?: FastifyReply }).reply;
+    const turn = reply && admission.admit(operationWeight(op.fields), reply.raw);
+    if (turn) {
+      try {
+        await turn;
+      } catch (err) {
+        // Refused, or the caller left and no response will finish: the decisions go on record now.
+        if (retryAfterOf(err) !== undefined) metrics.refused('overload', '/graphql');
+        await recordPermitsLeft(ctx, reply.log);
+        throw err;
+      }
+    }
     return reads.document ? { document: reads.document } : undefined;
   });
 

@@ -1,0 +1,121 @@
+// Admission to the graph: at most GRAPH_CLIENTS_IN_FLIGHT clients' worth of work at once in this
+// instance; the rest wait their turn, first come first served, for at most GRAPH_ADMISSION_WAIT_MS,
+// and are then refused 503 with Retry-After. A one-client view weighs 1, a caseload page the clients
+// it asks for (`eerste`), a search its 50 at most.
+//
+// Why: on two cores shared with PostgreSQL and the partners, twenty caseload pages of 300 at once
+// do not finish sooner than a few at a time; they finish all late. Each holds its partners' answers
+// in memory the whole while, so the garbage collector works over twenty pages' live objects instead
+// of a few, and the machine's time is shared out in slices, so which page comes last is chance.
+// With a few admitted and the others queued, each page costs less CPU (bench/compare.ts, README
+// "Admission") and waits its turn, so the slowest page is not much slower than the median. The
+// wait counts in every figure the bench prints: the load generator's clock runs from sending to
+// the last byte. A one-client view is never held back unless the caseloads fill the gateway.
+//
+// A slot is held from the access decision until the answer has left (or the caller hung up): the
+// log rows written before the answer are part of the work. A caller who hangs up while waiting
+// gives their place away. Hand-written, not p-limit or p-queue: those run a function to its end;
+// here a slot is taken in one hook and given back when the response closes, with a weight per
+// operation, and that is these few lines.
+import type { ServerResponse } from 'node:http';
+import { KetenError } from '../errors.js';
+import { overloaded } from '../limits/refusals.js';
+import type { RootField } from './root-fields.js';
+
+/** At most this many results from a search (schema/gemeente.graphql: zoekKlanten). */
+const SEARCH_RESULTS = 50;
+/** A caseload page's default size (schema/gemeente.graphql: caseload). */
+const DEFAULT_PAGE = 50;
+
+/** How many clients an operation may touch: what it weighs in admission. */
+export function operationWeight(fields: readonly RootField[]): number {
+  let weight = 0;
+  for (const f of fields) {
+    if (f.name === 'caseload') weight += typeof f.args.eerste === 'number' ? Math.max(1, f.args.eerste) : DEFAULT_PAGE;
+    else if (f.name === 'zoekKlanten') weight += SEARCH_RESULTS;
+    else weight += 1;
+  }
+  return Math.max(1, weight);
+}
+
+interface Waiter {
+  weight: number;
+  state: 'waiting' | 'running' | 'gone';
+  admit: () => void;
+  refuse: (err: KetenError) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export interface Admission {
+  /**
+   * Resolves when the operation may run; the slot is given back when `response` closes. Undefined
+   * (nothing to wait for) when it may run at once. Rejects with a 503 refusal after the wait limit.
+   */
+  admit(weight: number, response: ServerResponse): Promise<void> | undefined;
+  /** Clients' worth of work running now, and operations waiting (metrics, tests). */
+  readonly running: number;
+  readonly waiting: number;
+}
+
+export function createAdmission(o: { clientsInFlight: number; waitMs: number; retryAfterSeconds: number }): Admission {
+  let running = 0;
+  const queue: Waiter[] = [];
+
+  // First come, first served: one too heavy for what is free holds those behind it, so a caseload
+  // page is not passed by view after view. Weights are capped at the limit, so the head always
+  // starts once nothing runs.
+  const startWhatFits = () => {
+    while (queue.length && running + queue[0]!.weight <= o.clientsInFlight) start(queue.shift()!);
+  };
+  const start = (w: Waiter) => {
+    if (w.timer) clearTimeout(w.timer);
+    w.state = 'running';
+    running += w.weight;
+    w.admit();
+  };
+  const release = (w: Waiter) => {
+    w.state = 'gone';
+    running -= w.weight;
+    startWhatFits();
+  };
+  // A caller gone while waiting, or waited too long, leaves the queue; those behind move up. The
+  // request is refused, so that it ends (its decisions still go on record: plugin.ts).
+  const leave = (w: Waiter, why: KetenError) => {
+    if (w.timer) clearTimeout(w.timer);
+    w.state = 'gone';
+    const i = queue.indexOf(w);
+    if (i >= 0) queue.splice(i, 1);
+    if (i === 0) startWhatFits();
+    w.refuse(why);
+  };
+
+  return {
+    get running() {
+      return running;
+    },
+    get waiting() {
+      return queue.length;
+    },
+    admit(weight, response) {
+      if (o.clientsInFlight <= 0) return undefined;
+      const w: Waiter = { weight: Math.min(weight, o.clientsInFlight), state: 'waiting', admit: () => {}, refuse: () => {} };
+      response.once('close', () => {
+        if (w.state === 'running') release(w);
+        else if (w.state === 'waiting') leave(w, callerGone());
+      });
+      if (queue.length === 0 && running + w.weight <= o.clientsInFlight) {
+        start(w);
+        return undefined;
+      }
+      return new Promise<void>((resolve, reject) => {
+        w.admit = resolve;
+        w.refuse = reject;
+        w.timer = setTimeout(() => leave(w, overloaded(o.retryAfterSeconds)), o.waitMs);
+        queue.push(w);
+      });
+    },
+  };
+}
+
+/** Nobody reads this answer; the request must still end. */
+const callerGone = () => new KetenError('BAD_REQUEST', 'the caller closed the connection before their turn');
