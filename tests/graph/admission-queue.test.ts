@@ -95,6 +95,13 @@ describe('admission', () => {
     expect(a.running).toBe(4);
   });
 
+  it('refuses one whose caller had already gone, taking no slot', async () => {
+    const a = createAdmission({ clientsInFlight: 10, waitMs: 10_000, retryAfterSeconds: 5 });
+    const gone = Object.assign(response(), { destroyed: true });
+    await expect(a.admit(4, gone)!).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(a.running).toBe(0);
+  });
+
   it('with 0 admits everything at once', () => {
     const a = createAdmission({ clientsInFlight: 0, waitMs: 10, retryAfterSeconds: 5 });
     for (let i = 0; i < 5; i++) expect(a.admit(1000, response())).toBeUndefined();
