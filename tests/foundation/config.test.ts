@@ -26,6 +26,10 @@ describe('configuration', () => {
     [{ AUDIT_WORKING_DAYS: 'vr-ma' }, 'AUDIT_WORKING_DAYS'],
     [{ PGLITE_SHARED_BUFFERS_MB: '0' }, 'PGLITE_SHARED_BUFFERS_MB'],
     [{ PGLITE_SHARED_BUFFERS_MB: '16MB' }, 'PGLITE_SHARED_BUFFERS_MB'],
+    [{ GRAPH_CLIENTS_IN_FLIGHT: '-1' }, 'GRAPH_CLIENTS_IN_FLIGHT'],
+    [{ GRAPH_CLIENTS_IN_FLIGHT: 'lots' }, 'GRAPH_CLIENTS_IN_FLIGHT'],
+    [{ GRAPH_ADMISSION_WAIT_MS: '0' }, 'GRAPH_ADMISSION_WAIT_MS'],
+    [{ GRAPH_ADMISSION_WAIT_MS: '1e9' }, 'GRAPH_ADMISSION_WAIT_MS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
@@ -41,6 +45,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(4000);
     expect(config.DEV_ISSUER).toBe(false);
+    expect([config.GRAPH_CLIENTS_IN_FLIGHT, config.GRAPH_ADMISSION_WAIT_MS]).toEqual([1200, 10_000]);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
