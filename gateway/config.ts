@@ -116,9 +116,10 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*$/, 'addresses or CIDR ranges of your reverse proxies, comma-separated')
     .optional(),
   PRESSURE_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000, 'milliseconds (0 switches load shedding off)').default(1000),
-  // Admission to the graph (gateway/graph/admission.ts): clients' worth of work at once, and how long the rest wait.
+  // Admission to the graph (gateway/graph/admission.ts): clients' worth of work at once, one caller's share of it, and how long the rest wait.
   GRAPH_CLIENTS_IN_FLIGHT: wholeNumber(0, 1_000_000, 'a number of clients (0 switches admission off)').default(1200),
   GRAPH_ADMISSION_WAIT_MS: wholeNumber(1, 600_000, 'milliseconds').default(10_000),
+  GRAPH_CALLER_CLIENTS_IN_FLIGHT: wholeNumber(0, 1_000_000, 'a number of clients (0: no share per caller)').default(600),
   // Anomaly signals for the auditor (gateway/audit/anomalies.ts); the README table explains each.
   AUDIT_VOLUME_FACTOR: z.coerce
     .number({ error: 'a number from 1.5 to 100' })

@@ -13,6 +13,13 @@
 // counts in every figure the bench prints: the load generator's clock runs from sending to the
 // last byte. A one-client view is never held back unless the caseloads fill the gateway.
 //
+// One caller's share: at most GRAPH_CALLER_CLIENTS_IN_FLIGHT of it (default half the instance) is
+// one caller's at a time. Without it one klantmanager opening caseload pages of 300 in a few tabs,
+// or a script under the rate limit, fills the instance and every other caller queues behind them.
+// A caller's operation that would pass their share waits for their own earlier ones and does not
+// hold up anyone else's: first come, first served among the operations that are within their
+// caller's share, and in order within each caller.
+//
 // A slot is held from the access decision until the answer has left (or the caller hung up): the
 // log rows written before the answer are part of the work. A caller who hangs up while waiting
 // gives their place away. Hand-written, not p-limit or p-queue: those run a function to its end;
@@ -41,6 +48,8 @@ export function operationWeight(fields: readonly RootField[]): number {
 
 interface Waiter {
   weight: number;
+  /** Who asked (role and subject): their operations together stay within their share. */
+  caller: string;
   state: 'waiting' | 'running' | 'gone';
   admit: () => void;
   refuse: (err: KetenError) => void;
@@ -52,31 +61,55 @@ export interface Admission {
    * Resolves when the operation may run; the slot is given back when `response` closes. Undefined
    * (nothing to wait for) when it may run at once. Rejects with a 503 refusal after the wait limit.
    */
-  admit(weight: number, response: ServerResponse): Promise<void> | undefined;
+  admit(weight: number, response: ServerResponse, caller: string): Promise<void> | undefined;
   /** Clients' worth of work running now, and operations waiting (metrics, tests). */
   readonly running: number;
   readonly waiting: number;
 }
 
-export function createAdmission(o: { clientsInFlight: number; waitMs: number; retryAfterSeconds: number }): Admission {
+export function createAdmission(o: { clientsInFlight: number; clientsPerCaller: number; waitMs: number; retryAfterSeconds: number }): Admission {
   let running = 0;
   const queue: Waiter[] = [];
+  // Clients' worth of work running per caller; a caller with nothing running has no entry.
+  const byCaller = new Map<string, number>();
+  const share = o.clientsPerCaller > 0 ? Math.min(o.clientsPerCaller, o.clientsInFlight) : o.clientsInFlight;
+  // A caller with nothing running may always start one, however heavy: their share never locks them out.
+  const withinShare = (w: Waiter) => {
+    const mine = byCaller.get(w.caller) ?? 0;
+    return mine === 0 || mine + w.weight <= share;
+  };
 
   // First come, first served: one too heavy for what is free holds those behind it, so a caseload
   // page is not passed by view after view. Weights are capped at the limit, so the head always
-  // starts once nothing runs.
+  // starts once nothing runs. A waiter held by its own caller's share is passed over, and so is
+  // every later one of that caller, so each caller's operations start in the order they came.
   const startWhatFits = () => {
-    while (queue.length && running + queue[0]!.weight <= o.clientsInFlight) start(queue.shift()!);
+    let held: Set<string> | undefined;
+    for (let i = 0; i < queue.length; ) {
+      const w = queue[i]!;
+      if (held?.has(w.caller) || !withinShare(w)) {
+        (held ??= new Set()).add(w.caller);
+        i++;
+        continue;
+      }
+      if (running + w.weight > o.clientsInFlight) return;
+      queue.splice(i, 1);
+      start(w);
+    }
   };
   const start = (w: Waiter) => {
     if (w.timer) clearTimeout(w.timer);
     w.state = 'running';
     running += w.weight;
+    byCaller.set(w.caller, (byCaller.get(w.caller) ?? 0) + w.weight);
     w.admit();
   };
   const release = (w: Waiter) => {
     w.state = 'gone';
     running -= w.weight;
+    const mine = byCaller.get(w.caller)! - w.weight;
+    if (mine > 0) byCaller.set(w.caller, mine);
+    else byCaller.delete(w.caller);
     startWhatFits();
   };
   // A caller gone while waiting, or waited too long, leaves the queue; those behind move up. The
@@ -86,7 +119,7 @@ export function createAdmission(o: { clientsInFlight: number; waitMs: number; re
     w.state = 'gone';
     const i = queue.indexOf(w);
     if (i >= 0) queue.splice(i, 1);
-    if (i === 0) startWhatFits();
+    startWhatFits();
     w.refuse(why);
   };
 
@@ -97,24 +130,22 @@ export function createAdmission(o: { clientsInFlight: number; waitMs: number; re
     get waiting() {
       return queue.length;
     },
-    admit(weight, response) {
+    admit(weight, response, caller) {
       if (o.clientsInFlight <= 0) return undefined;
       // Gone already (hung up while its access was decided): its 'close' has been and will not come again.
       if (response.destroyed || (response as { closed?: boolean }).closed) return Promise.reject(callerGone());
-      const w: Waiter = { weight: Math.min(weight, o.clientsInFlight), state: 'waiting', admit: () => {}, refuse: () => {} };
+      const w: Waiter = { weight: Math.min(weight, o.clientsInFlight), caller, state: 'waiting', admit: () => {}, refuse: () => {} };
       response.once('close', () => {
         if (w.state === 'running') release(w);
         else if (w.state === 'waiting') leave(w, callerGone());
       });
-      if (queue.length === 0 && running + w.weight <= o.clientsInFlight) {
-        start(w);
-        return undefined;
-      }
+      queue.push(w);
+      startWhatFits();
+      if (w.state === 'running') return undefined;
       return new Promise<void>((resolve, reject) => {
         w.admit = resolve;
         w.refuse = reject;
         w.timer = setTimeout(() => leave(w, overloaded(o.retryAfterSeconds)), o.waitMs);
-        queue.push(w);
       });
     },
   };

@@ -75,6 +75,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
 
   const admission = createAdmission({
     clientsInFlight: services.config.GRAPH_CLIENTS_IN_FLIGHT,
+    clientsPerCaller: services.config.GRAPH_CALLER_CLIENTS_IN_FLIGHT,
     waitMs: services.config.GRAPH_ADMISSION_WAIT_MS,
     retryAfterSeconds: PRESSURE_RETRY_AFTER_S,
   });
@@ -197,7 +198,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     ctx.audit = reads.audit;
     // Decided and on record to be written; now wait for room (admission.ts). A refusal above did not queue.
     const reply = (context as { reply?: FastifyReply }).reply;
-    const turn = reply && admission.admit(operationWeight(op.fields), reply.raw);
+    const turn = reply && admission.admit(operationWeight(op.fields), reply.raw, `${ctx.caller.role}:${ctx.caller.subject}`);
     if (turn) {
       try {
         await turn;

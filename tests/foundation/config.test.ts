@@ -30,6 +30,8 @@ describe('configuration', () => {
     [{ GRAPH_CLIENTS_IN_FLIGHT: 'lots' }, 'GRAPH_CLIENTS_IN_FLIGHT'],
     [{ GRAPH_ADMISSION_WAIT_MS: '0' }, 'GRAPH_ADMISSION_WAIT_MS'],
     [{ GRAPH_ADMISSION_WAIT_MS: '1e9' }, 'GRAPH_ADMISSION_WAIT_MS'],
+    [{ GRAPH_CALLER_CLIENTS_IN_FLIGHT: '-5' }, 'GRAPH_CALLER_CLIENTS_IN_FLIGHT'],
+    [{ GRAPH_CALLER_CLIENTS_IN_FLIGHT: 'half' }, 'GRAPH_CALLER_CLIENTS_IN_FLIGHT'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
@@ -45,7 +47,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(4000);
     expect(config.DEV_ISSUER).toBe(false);
-    expect([config.GRAPH_CLIENTS_IN_FLIGHT, config.GRAPH_ADMISSION_WAIT_MS]).toEqual([1200, 10_000]);
+    expect([config.GRAPH_CLIENTS_IN_FLIGHT, config.GRAPH_ADMISSION_WAIT_MS, config.GRAPH_CALLER_CLIENTS_IN_FLIGHT]).toEqual([1200, 10_000, 600]);
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -1,7 +1,9 @@
 // Admission to the graph (gateway/graph/admission.ts), through the HTTP API: caseload pages beyond
 // GRAPH_CLIENTS_IN_FLIGHT wait their turn, first come first served; a one-client view that fits
 // beside them is not held back; a caller who hangs up while waiting never gets their page read;
-// one who waits too long is refused 503 with Retry-After, and nothing of theirs is read or logged.
+// one who waits too long is refused 503 with Retry-After, and nothing of theirs is read or logged;
+// one caller's pages beyond their share wait for their own and hold up no one else; a request that
+// may not run is refused at once, however many wait.
 // The sandboxes answer after SANDBOX_LATENCY_MS, so a page takes at least two of those (the
 // gemeente's list, then the other partners' fields): the order shows in when answers arrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +75,63 @@ describe('with room for 50 clients at once', () => {
     expect(v.done).toBeLessThan(a.done + LATENCY_MS / 2);
     expect(await processingRows(t, a.traceId)).toBe(40);
     expect(await processingRows(t, b.traceId)).toBe(40);
+  });
+});
+
+describe('with room for 100 clients at once, 50 of them per caller', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { GRAPH_CLIENTS_IN_FLIGHT: '100', GRAPH_CALLER_CLIENTS_IN_FLIGHT: '50', GRAPH_ADMISSION_WAIT_MS: '8000', SANDBOX_LATENCY_MS: String(LATENCY_MS) },
+    });
+  });
+  afterAll(() => t?.close());
+
+  it("a caller's second page waits for their first, and another caller's page does not wait behind it", async () => {
+    const jan1 = send(t, PAGE, { eerste: 40 });
+    await sleep(100);
+    // Fits the instance (80 of 100) but not Jan's share (80 of 50): it waits for his first.
+    const jan2 = send(t, PAGE, { eerste: 40 });
+    await sleep(100);
+    const sanne = send(t, PAGE, { eerste: 5 }, { person: 'km-sanne' });
+    const [a, b, s] = await Promise.all([jan1, jan2, sanne]);
+    for (const r of [a, b, s]) {
+      expect(r.answer!.status).toBe(200);
+      expect(r.answer!.errors).toEqual([]);
+    }
+    expect(s.answer!.data!.caseload.klanten).toHaveLength(5);
+    expect(b.done - a.done).toBeGreaterThan(LATENCY_MS * 1.5);
+    // Sanne came after Jan's waiting page and was not held behind it: done with or before his first,
+    // where waiting behind his second would have made her a whole page later.
+    expect(s.done).toBeLessThan(a.done + LATENCY_MS);
+    expect(await processingRows(t, b.traceId)).toBe(40);
+    expect(await processingRows(t, s.traceId)).toBe(5);
+  });
+
+  it('while pages wait their turn, a request that may not run is refused at once and reads nothing', async () => {
+    const first = send(t, PAGE, { eerste: 40 });
+    await sleep(100);
+    const waiting = send(t, PAGE, { eerste: 40 });
+    await sleep(100);
+    // A re-integratiebureau asking for a caseload, and someone without a token: neither queues.
+    const rib = await send(t, PAGE, { eerste: 40 }, { person: 'rib-werkfit' });
+    const started = performance.now();
+    const anonymous = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: PAGE, variables: { eerste: 40 } }),
+    });
+    const anonymousMs = performance.now() - started;
+    const [a, w] = await Promise.all([first, waiting]);
+    expect(rib.answer!.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    expect(rib.answer!.data?.caseload ?? null).toBeNull();
+    expect(anonymous.status).toBe(401);
+    // Answered while the first page was still on its partners, long before the waiting one ran.
+    expect(rib.done).toBeLessThan(a.done);
+    expect(anonymousMs).toBeLessThan(LATENCY_MS);
+    expect(await processingRows(t, rib.traceId)).toBe(0);
+    expect(await decisions(t, rib.traceId)).toEqual(['deny']);
+    expect(await processingRows(t, w.traceId)).toBe(40);
   });
 });
 
