@@ -21,6 +21,7 @@ import { loggerOptions, requestLog } from '../lib/logger.js';
 import { openapiPlugin } from './openapi/plugin.js';
 import { httpMetricsPlugin } from './http-metrics.js';
 import { createChainServices, type ChainServices } from './services.js';
+import { closePromptly } from '../lib/prompt-close.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export async function buildApp({ config, db, services: given, subgraphs, logDest
     trustProxy: config.TRUST_PROXY ?? false,
     genReqId: () => crypto.randomUUID(),
   });
+  closePromptly(app);
   const services = given ?? createChainServices(config, db, createKeyStore(db.prisma, { encryptionKey: config.keyEncryptionKey }));
   const keys = services.keys;
   app.decorate('config', config);

@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { enableMetrics, metricsContentType, renderMetrics } from './metrics.js';
+import { promptClose } from './prompt-close.js';
 
 export interface MetricsServer {
   url: string;
@@ -30,6 +31,7 @@ export async function startMetricsServer(options: { port: number; host: string; 
       () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
   });
+  const closing = promptClose(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -38,6 +40,10 @@ export async function startMetricsServer(options: { port: number; host: string; 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        closing();
+      }),
   };
 }

@@ -11,6 +11,7 @@ import { internalAuth, type InternalCall } from './internal-auth.js';
 import type { Partner } from './partner.js';
 import { subgraphSchema } from './schema-file.js';
 import { createSourceHttp, type SourceHttp } from './source-http.js';
+import { closePromptly } from '../../lib/prompt-close.js';
 
 export interface SubgraphParts<C> {
   resolvers: IResolvers<any, AdapterContext<C>>;
@@ -38,6 +39,7 @@ export function createSubgraphApp<C extends object>(
     logger: loggerOptions(options.logLevel ?? 'info', `adapter-${partner}`, options.logStream),
     logController: requestLog(options.logRequests !== false),
   });
+  closePromptly(app);
   const source = createSourceHttp({
     partner,
     baseUrl: options.sourceUrl,

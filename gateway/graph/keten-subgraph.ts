@@ -16,6 +16,7 @@ import type { KetenContext } from './keten-context.js';
 import { formatSubgraphError } from './error-format.js';
 import { ketenLoaders, ketenResolvers } from './keten-resolvers.js';
 import { bridgeReportEvents } from '../rapportage/subscription.js';
+import { closePromptly } from '../../lib/prompt-close.js';
 
 const schemaDir = fileURLToPath(new URL('../../schema/keten/', import.meta.url));
 
@@ -62,6 +63,7 @@ export async function createKetenSubgraph(services: ChainServices): Promise<Fast
     logController: requestLog(['debug', 'trace'].includes(services.config.LOG_LEVEL)),
     bodyLimit: 2 * 1024 * 1024,
   });
+  closePromptly(app);
   const getKey = internalKeyResolver(services.keys);
   const issuer = services.config.publicUrl;
   // The gateway reuses one internal token per user and purpose for half a minute: verify it once.
