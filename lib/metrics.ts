@@ -62,6 +62,19 @@ export function addPoolSource(source: () => PoolStats): () => void {
   return () => poolSources.delete(source);
 }
 
+/** Admission to the graph (gateway/graph/admission.ts), read at scrape time. */
+export interface AdmissionStats {
+  /** Clients' worth of work running. */
+  running: number;
+  /** Operations waiting their turn. */
+  waiting: number;
+}
+const admissionSources = new Set<() => AdmissionStats>();
+export function addAdmissionSource(source: () => AdmissionStats): () => void {
+  admissionSources.add(source);
+  return () => admissionSources.delete(source);
+}
+
 export const METRIC_NAMES = [
   'ketenpoort_http_request_duration_seconds',
   'ketenpoort_graphql_operation_duration_seconds',
@@ -73,6 +86,7 @@ export const METRIC_NAMES = [
   'ketenpoort_log_write_rows_total',
   'ketenpoort_upload_batch_size',
   'ketenpoort_db_pool_connections',
+  'ketenpoort_graph_admission',
   'ketenpoort_refusals_total',
   'nodejs_eventloop_lag_seconds',
   'nodejs_eventloop_lag_p99_seconds',
@@ -152,6 +166,22 @@ export function enableMetrics(): client.Registry {
         const [pool, state] = key.split('\0');
         this.set({ pool, state }, n);
       }
+    },
+  });
+  new client.Gauge({
+    name: 'ketenpoort_graph_admission',
+    help: "Admission to the graph: clients' worth of GraphQL work running, and operations waiting their turn",
+    labelNames: ['state'],
+    collect() {
+      let running = 0;
+      let waiting = 0;
+      for (const source of admissionSources) {
+        const s = source();
+        running += s.running;
+        waiting += s.waiting;
+      }
+      this.set({ state: 'running_clients' }, running);
+      this.set({ state: 'waiting_operations' }, waiting);
     },
   });
   const refusals = new client.Counter({

@@ -22,7 +22,7 @@ import { checkRequestShape } from './request-shape.js';
 import { decideRootFields } from './policy.js';
 import { collectSubjects, planKlantReads, processingEntries, type ReadAudit } from './read-audit.js';
 import { rootFields, type RootField } from './root-fields.js';
-import { metrics, metricsEnabled } from '../../lib/metrics.js';
+import { addAdmissionSource, metrics, metricsEnabled } from '../../lib/metrics.js';
 import { PRESSURE_RETRY_AFTER_S } from '../limits/plugin.js';
 import { retryAfterOf } from '../limits/refusals.js';
 import { installSubscriptionAuth, ketenWebsocket, subscriptionOptions } from '../rapportage/gateway-subscription.js';
@@ -79,6 +79,10 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
     waitMs: services.config.GRAPH_ADMISSION_WAIT_MS,
     retryAfterSeconds: PRESSURE_RETRY_AFTER_S,
   });
+
+  // An operator sees the queue itself, not only its latency and 503s (/metrics).
+  const unobserve = addAdmissionSource(() => ({ running: admission.running, waiting: admission.waiting }));
+  app.addHook('onClose', async () => unobserve());
 
   // Partner adapters only: the gateway's own subgraph is in this process and has no partner to name.
   const circuits = new Map(

@@ -49,20 +49,33 @@ async function decisions(t: TestApp, traceId: string): Promise<string[]> {
   return rows.map((r) => r.decision);
 }
 
+/** ketenpoort_graph_admission from /metrics, as Prometheus would scrape it. */
+async function admissionGauge(t: TestApp): Promise<Record<string, number>> {
+  const text = await (await fetch(t.runtime.metricsUrl!)).text();
+  const values: Record<string, number> = {};
+  for (const m of text.matchAll(/^ketenpoort_graph_admission\{state="(\w+)"\} (\S+)$/gm)) values[m[1]!] = Number(m[2]);
+  return values;
+}
+
 describe('with room for 50 clients at once', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { GRAPH_CLIENTS_IN_FLIGHT: '50', GRAPH_ADMISSION_WAIT_MS: '8000', SANDBOX_LATENCY_MS: String(LATENCY_MS) } });
+    t = await startTestApp({ env: { GRAPH_CLIENTS_IN_FLIGHT: '50', GRAPH_ADMISSION_WAIT_MS: '8000', SANDBOX_LATENCY_MS: String(LATENCY_MS), METRICS_PORT: '0' } });
   });
   afterAll(() => t?.close());
 
-  it('a second page waits for the first to finish; a view that fits beside the first does not wait', async () => {
+  it('a second page waits for the first to finish; a view that fits beside the first does not wait; /metrics shows the queue', async () => {
     const first = send(t, PAGE, { eerste: 40 });
     await sleep(100);
     const view = send(t, VIEW, { bsn: amsterdam[2]!.bsn });
     await sleep(100);
     const second = send(t, PAGE, { eerste: 40 });
+    await sleep(100);
+    const gauge = await admissionGauge(t);
     const [a, v, b] = await Promise.all([first, view, second]);
+    // Mid-way: the first page (40) and the view (1) running, the second page waiting.
+    expect(gauge).toEqual({ running_clients: 41, waiting_operations: 1 });
+    expect(await admissionGauge(t)).toEqual({ running_clients: 0, waiting_operations: 0 });
     for (const r of [a, v, b]) {
       expect(r.answer!.status).toBe(200);
       expect(r.answer!.errors).toEqual([]);
