@@ -48,7 +48,17 @@ export let metrics: Recorders = noop;
 /** For callers that would compute a label first: skip that work while metrics are off. */
 export const metricsEnabled = () => metrics !== noop;
 
-/** Sources of gauges read at scrape time (the database pool), registered by their owners. */
+/** Where a gauge reads its state at scrape time: sources registered by their owners, each giving a remover. */
+function gaugeSources<T>() {
+  const sources = new Set<() => T>();
+  const add = (source: () => T): (() => void) => {
+    sources.add(source);
+    return () => void sources.delete(source);
+  };
+  return { sources, add };
+}
+
+/** The database pool, read at scrape time. */
 export interface PoolStats {
   name: string;
   total: number;
@@ -56,11 +66,8 @@ export interface PoolStats {
   idle?: number;
   waiting?: number;
 }
-const poolSources = new Set<() => PoolStats>();
-export function addPoolSource(source: () => PoolStats): () => void {
-  poolSources.add(source);
-  return () => poolSources.delete(source);
-}
+const { sources: poolSources, add: addPoolSource } = gaugeSources<PoolStats>();
+export { addPoolSource };
 
 /** Admission to the graph (gateway/graph/admission.ts), read at scrape time. */
 export interface AdmissionStats {
@@ -69,11 +76,8 @@ export interface AdmissionStats {
   /** Operations waiting their turn. */
   waiting: number;
 }
-const admissionSources = new Set<() => AdmissionStats>();
-export function addAdmissionSource(source: () => AdmissionStats): () => void {
-  admissionSources.add(source);
-  return () => admissionSources.delete(source);
-}
+const { sources: admissionSources, add: addAdmissionSource } = gaugeSources<AdmissionStats>();
+export { addAdmissionSource };
 
 export const METRIC_NAMES = [
   'ketenpoort_http_request_duration_seconds',

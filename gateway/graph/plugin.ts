@@ -81,7 +81,7 @@ export async function graphPlugin(app: FastifyInstance, { services: subgraphs }:
   });
 
   // An operator sees the queue itself, not only its latency and 503s (/metrics).
-  const unobserve = addAdmissionSource(() => ({ running: admission.running, waiting: admission.waiting }));
+  const unobserve = addAdmissionSource(() => admission);
   app.addHook('onClose', async () => unobserve());
 
   // Partner adapters only: the gateway's own subgraph is in this process and has no partner to name.
