@@ -6,10 +6,10 @@
 // /openapi sets its own policy (@fastify/swagger-ui's staticCSP), which replaces ours there.
 //
 // helmet decides the headers; they are worked out once, at start. @fastify/helmet built helmet's
-// middleware anew for every request (options merged, every directive parsed again) in two
-// onRequest hooks: 2.5 % of the gateway's CPU under the view's load (README, "Security headers
-// worked out once"). Our headers depend on nothing in the request (no nonces, no per-route
-// policy), so one list serves every answer.
+// middleware anew for every request (options merged, every directive parsed again) in two onRequest
+// hooks: 2.5 % of the gateway's CPU under the view's load (docs/performance.md, "Security headers
+// worked out once"). Our headers depend on nothing in the request (no nonces, no per-route policy),
+// so one list serves every answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';

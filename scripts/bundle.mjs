@@ -1,7 +1,7 @@
 // The gateway's program as one bundle (dist/bundle/), made by `npm run build` after tsc: what
 // bin/ketenpoort.js runs. Loading ~870 separate modules cost ~1 s of every start (resolving,
 // reading and compiling each file); as a handful of files the same code reaches /ready ~0.3 s
-// sooner on PostgreSQL (README, Benchmarks, "Start, bundled"). The files tsc wrote stay beside
+// sooner on PostgreSQL (docs/performance.md, "Start, bundled"). The files tsc wrote stay beside
 // it: the bundle is made from them, and the benchmarks' own targets run them.
 //
 // Left out of the bundle, loaded from node_modules as before:

@@ -2,12 +2,13 @@
 // networks): generation runs in WASM and never starts the schema-engine binary, it only needs
 // PRISMA_SCHEMA_ENGINE_BINARY to name an existing file. Runs on `npm install` (postinstall).
 //
-// Then one change to what it wrote: the client loads its query compiler (WebAssembly) from a
-// module holding it as a 2.2 MB base64 string. Imported as an ES module, that module can never be
+// Then one change to what it wrote: the client loads its query compiler (WebAssembly) from a module
+// holding it as a 2.2 MB base64 string. Imported as an ES module, that module can never be
 // unloaded, so its source and the string (4.4 MB) stayed in every process's heap for good, after
 // their one use. Loaded as the package's CommonJS variant of the same file and dropped from
-// require's cache once decoded, both are garbage (README, Memory). Generation fails loudly if
-// Prisma writes that line differently, rather than leaving the client half-changed.
+// require's cache once decoded, both are garbage (docs/performance.md, "Memory: Prisma's query
+// compiler"). Generation fails loudly if Prisma writes that line differently, rather than leaving
+// the client half-changed.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -14,7 +14,7 @@
 // extension is the one hook PGlite offers that runs before PostgreSQL does.
 //
 // Each commit then waits for one flush of the log file, synchronously (PGlite is synchronous
-// WebAssembly): README, "PGlite's durability", has what it costs.
+// WebAssembly): docs/performance.md, "PGlite's durability", has what it costs.
 import fs from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -8,9 +8,9 @@
 // as the machine's time is shared out in slices. Each also holds its partners' answers in memory
 // the whole while, so every young-generation collection copies twenty pages' objects. With a few
 // admitted and the others queued, each waits its turn, so the slowest page is not much slower than
-// the median (README "Admission to the graph": the caseload of 300's p99 537.5-1089.5 ms in five
-// full runs since, against the bare gateway's 634-1441, and the peak memory lower). The wait
-// counts in every figure the bench prints: the load generator's clock runs from sending to the
+// the median (docs/performance.md, "Admission to the graph": the caseload of 300's p99 537.5-1089.5
+// ms in five full runs since, against the bare gateway's 634-1441, and the peak memory lower). The
+// wait counts in every figure the bench prints: the load generator's clock runs from sending to the
 // last byte. A one-client view is never held back unless the caseloads fill the gateway.
 //
 // One caller's share: at most GRAPH_CALLER_CLIENTS_IN_FLIGHT of it (default half the instance) is

@@ -42,13 +42,13 @@ export const insertDecisionSql = (n: number) => `INSERT INTO besluit (trace_id, 
 // allocations than the rest of a caseload request (bench/compare.ts with a heap-sampling profile).
 // Sending all 18 values per row instead of groups, the JSON was four times as long, and building,
 // writing and parsing it cost the gateway and PostgreSQL ~3 ms of CPU per caseload page of 300
-// (README, "Processing-log rows in groups").
+// (docs/performance.md, "Processing-log rows in groups").
 //
-// jsonb, not json: a json value is text, parsed again by every function and operator that reads
-// it, so each group's row list was parsed three times over (the recordset, the elements, and each
-// element once per `->>`); jsonb is parsed once. Reading a caseload page's 300 rows took 1.3-1.9
-// ms as json and 1.1-1.3 ms as jsonb on PostgreSQL 15, the whole insert 7.0-9.8 against 5.8-6.7
-// ms (README, "Processing rows read as jsonb"); a view's one row is the same either way.
+// jsonb, not json: a json value is text, parsed again by every function and operator that reads it,
+// so each group's row list was parsed three times over (the recordset, the elements, and each
+// element once per `->>`); jsonb is parsed once. Reading a caseload page's 300 rows took 1.3-1.9 ms
+// as json and 1.1-1.3 ms as jsonb on PostgreSQL 15, the whole insert 7.0-9.8 against 5.8-6.7 ms
+// (docs/performance.md, "Processing rows read as jsonb"); a view's one row is the same either way.
 /** The processing-log insert, reading its groups from JSON parameter `$n`; also used inside another
  * statement's transaction (a report and its processing-log row commit together: gateway/rapportage/append-sql.ts). */
 export const insertProcessingSql = (n: number) => `INSERT INTO verwerking (trace_id, span_id, parent_span_id, name, start_time, end_time, status_code,
