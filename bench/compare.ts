@@ -36,6 +36,7 @@ import { postgresPids, type CpuGroups, type CpuPerRequest } from './support/cpu.
 import { measure, warmUp, type LoadResult } from './support/load.js';
 import { memoryOf } from './support/processes.js';
 import { PAGE_SIZE, type QueryName } from './support/queries.js';
+import { goalLines, judgeGoals } from './support/goals.js';
 import { isProgram, startBare, startCeiling, startKetenpoort, type Db, type Endpoint, type KetenpoortTarget, type Target } from './support/targets.js';
 import { measureRawInserts, measureUploads, prepareUploads } from './support/uploads.js';
 import { median } from './support/stats.js';
@@ -305,7 +306,10 @@ for (const s of starts) console.log(`ketenpoort on ${s.db}: /ready ${s.start_to_
 const kpPg = find('ketenpoort', 'view', 'postgres', timing.connections);
 const kpLite = find('ketenpoort', 'view', 'pglite', timing.connections);
 if (kpPg && kpLite) console.log(`PGlite view rate ÷ PostgreSQL view rate: ${ratio(kpLite.rps, kpPg.rps)}`);
+const goals = judgeGoals(runs, starts, timing.connections);
+console.log(`\nissue 10's goals, judged from this run (PostgreSQL unless named; the consent check: bench/consent-check.ts):`);
+for (const line of goalLines(goals)) console.log(line);
 if (values.json) {
-  await writeFile(values.json, JSON.stringify({ date: new Date().toISOString(), machine, timing: { ...timing, rounds }, settings: kpSettings, starts, runs }, null, 2));
+  await writeFile(values.json, JSON.stringify({ date: new Date().toISOString(), machine, timing: { ...timing, rounds }, settings: kpSettings, starts, runs, goals }, null, 2));
   console.log(`figures written to ${values.json}`);
 }
