@@ -84,7 +84,7 @@ export function judgeGoals(runs: readonly GoalRun[], starts: readonly GoalStart[
 export function goalLines(verdicts: readonly GoalVerdict[]): string[] {
   const width = Math.max(...verdicts.map((v) => v.goal.length));
   return verdicts.map((v) => {
-    const mark = v.verdict === 'met' ? 'met   ' : v.verdict === 'missed' ? 'MISSED' : 'not measured';
-    return `  ${mark} ${v.goal.padEnd(width)}${v.value ? `  ${v.value}` : ''}${v.beside ? ` (${v.beside})` : ''}`;
+    const mark = (v.verdict === 'missed' ? 'MISSED' : v.verdict).padEnd('not measured'.length);
+    return v.value ? `  ${mark} ${v.goal.padEnd(width)}  ${v.value}${v.beside ? ` (${v.beside})` : ''}` : `  ${mark} ${v.goal}`;
   });
 }
