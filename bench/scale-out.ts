@@ -14,6 +14,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchIssuer } from './support/bench-issuer.js';
 import { BENCH_LIMITS } from './support/limits.js';
+import { machineIdleDuring } from './support/cpu.js';
 import { measure, type LoadResult } from './support/load.js';
 import { adapterEnv, startPartnerProcesses } from './support/partners.js';
 import { VIEW_QUERY, CASELOAD_QUERY } from './support/queries.js';
@@ -72,14 +73,24 @@ function viewLoad(target: KetenpoortTarget, conns: number, warmupSeconds: number
   });
 }
 
-const one: LoadResult[] = [];
-const two: { rps: number; p50_ms: number; p99_ms: number; errors: number }[] = [];
+// With the machine's idle share beside each: a second instance can add only CPU the first left idle,
+// so where one instance already keeps every core busy, two ÷ one says what the shape costs.
+const one: (LoadResult & { idle: number | null })[] = [];
+const two: { rps: number; p50_ms: number; p99_ms: number; errors: number; idle: number | null; gateway_cpu_ms: number }[] = [];
 for (let round = 0; round < Number(values.rounds); round++) {
   const warmup = round === 0 ? Number(values.warmup) : 1;
-  one.push(await viewLoad(a, connections, warmup, 0));
-  const [ra, rb] = await Promise.all([viewLoad(a, connections / 2, warmup, 0), viewLoad(b, connections / 2, warmup, 7)]);
-  two.push({ rps: ra.rps + rb.rps, p50_ms: Math.max(ra.p50_ms, rb.p50_ms), p99_ms: Math.max(ra.p99_ms, rb.p99_ms), errors: ra.errors + rb.errors });
+  const alone = await machineIdleDuring(() => viewLoad(a, connections, warmup, 0));
+  one.push({ ...alone.result, idle: alone.idle });
+  const both = await machineIdleDuring(() => Promise.all([viewLoad(a, connections / 2, warmup, 0), viewLoad(b, connections / 2, warmup, 7)]));
+  const [ra, rb] = both.result;
+  // Each instance's own CPU per view, weighed by the views it answered: what a view costs with two.
+  const cpu = ((ra.gateway_cpu_ms ?? 0) * ra.requests + (rb.gateway_cpu_ms ?? 0) * rb.requests) / Math.max(1, ra.requests + rb.requests);
+  two.push({ rps: Math.round(10 * (ra.rps + rb.rps)) / 10, p50_ms: Math.max(ra.p50_ms, rb.p50_ms), p99_ms: Math.max(ra.p99_ms, rb.p99_ms), errors: ra.errors + rb.errors, idle: both.idle, gateway_cpu_ms: cpu });
 }
+const idleOf = (rows: { idle: number | null }[]) => {
+  const xs = rows.map((r) => r.idle).filter((x): x is number => x !== null);
+  return xs.length ? Math.round(100 * median(xs)) : null;
+};
 
 // Revocation across instances: revoke on A, the very next upload on B.
 const n = Number(values.revocations);
@@ -108,14 +119,19 @@ for (const t of targets) {
 const result = {
   date: new Date().toISOString(),
   machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  one_instance: { rps: median(one.map((r) => r.rps)), p50_ms: median(one.map((r) => r.p50_ms)), p99_ms: median(one.map((r) => r.p99_ms)), errors: one.reduce((s, r) => s + r.errors, 0) },
-  two_instances: { rps: median(two.map((r) => r.rps)), p50_ms: median(two.map((r) => r.p50_ms)), p99_ms: median(two.map((r) => r.p99_ms)), errors: two.reduce((s, r) => s + r.errors, 0) },
+  one_instance: { rps: median(one.map((r) => r.rps)), p50_ms: median(one.map((r) => r.p50_ms)), p99_ms: median(one.map((r) => r.p99_ms)), errors: one.reduce((s, r) => s + r.errors, 0), machine_idle_pct: idleOf(one), gateway_cpu_ms: median(one.map((r) => r.gateway_cpu_ms ?? 0)) },
+  two_instances: { rps: median(two.map((r) => r.rps)), p50_ms: median(two.map((r) => r.p50_ms)), p99_ms: median(two.map((r) => r.p99_ms)), errors: two.reduce((s, r) => s + r.errors, 0), machine_idle_pct: idleOf(two), gateway_cpu_ms: median(two.map((r) => r.gateway_cpu_ms)) },
   revocations: { total: n, refused_on_next_request_elsewhere: refused, next_request_ms_p50: Math.round(median(revokeToRefusal)) },
 };
 console.log(`\nScale-out, one-client view, ${connections} connections, ${values.rounds} rounds of ${seconds} s — ${result.machine}`);
-console.log(`  one instance    ${result.one_instance.rps} req/s  p50 ${result.one_instance.p50_ms} ms  p99 ${result.one_instance.p99_ms} ms  errors ${result.one_instance.errors}`);
-console.log(`  two instances   ${result.two_instances.rps} req/s  p50 ${result.two_instances.p50_ms} ms  p99 ${result.two_instances.p99_ms} ms  errors ${result.two_instances.errors}`);
+const idleText = (pct: number | null) => (pct === null ? '' : `  machine idle ${pct} %`);
+const cpuText = (ms: number) => `  gateway CPU per view ${ms.toFixed(2)} ms`;
+console.log(`  one instance    ${result.one_instance.rps} req/s  p50 ${result.one_instance.p50_ms} ms  p99 ${result.one_instance.p99_ms} ms  errors ${result.one_instance.errors}${cpuText(result.one_instance.gateway_cpu_ms)}${idleText(result.one_instance.machine_idle_pct)}`);
+console.log(`  two instances   ${result.two_instances.rps} req/s  p50 ${result.two_instances.p50_ms} ms  p99 ${result.two_instances.p99_ms} ms  errors ${result.two_instances.errors}${cpuText(result.two_instances.gateway_cpu_ms)}${idleText(result.two_instances.machine_idle_pct)}`);
 console.log(`  two ÷ one       ${(result.two_instances.rps / result.one_instance.rps).toFixed(2)}`);
+if (result.one_instance.machine_idle_pct !== null && result.one_instance.machine_idle_pct < 10) {
+  console.log(`  (one instance left the machine ${result.one_instance.machine_idle_pct} % idle: the second could only share the same cores)`);
+}
 console.log(`  revoked on A, next upload on B refused: ${refused} of ${n} (that upload answered in ${result.revocations.next_request_ms_p50} ms, median)`);
 if (values.json) await writeFile(values.json, JSON.stringify(result, null, 2));
 

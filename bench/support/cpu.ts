@@ -105,3 +105,21 @@ export function perRequest(seconds: Seconds, requests: number): CpuPerRequest {
     ...(seconds.processes && requests > 0 ? { processes_cpu_ms: Object.fromEntries(Object.entries(seconds.processes).map(([n, s]) => [n, ms(s)!])) } : {}),
   };
 }
+
+/** The machine's idle share (idle and waiting on I/O, over all cores) while `work` ran; null off Linux. */
+export async function machineIdleDuring<T>(work: () => Promise<T>): Promise<{ result: T; idle: number | null }> {
+  const read = () => {
+    try {
+      // The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal …", in ticks.
+      const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return { idle: ticks[3]! + ticks[4]!, total: ticks.reduce((s, t) => s + t, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const before = read();
+  const result = await work();
+  const after = read();
+  const total = before && after ? after.total - before.total : 0;
+  return { result, idle: before && after && total > 0 ? (after.idle - before.idle) / total : null };
+}
